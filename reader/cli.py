@@ -1,0 +1,321 @@
+"""The command line: ``reader`` opens the window; subcommands import, list, show and search."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from reader import __version__, paths
+from reader.core.errors import ReaderError
+from reader.core.library import ImportProgress, Library
+from reader.core.models import DocumentSummary, ImportReport, SearchResult, TimelineBucket
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read, search and annotate your archive of articles offline. "
+        "Without a command, opens the Reader window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where the library lives (default: ${paths.DATA_DIR_ENV} or "
+        f"{paths.default_data_dir()})",
+    )
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help=f"do not import the sample articles into a new library (or set ${paths.NO_SEED_ENV}=1)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="import files and folders")
+    imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    lst = commands.add_parser("list", help="list the documents")
+    lst.add_argument("--sort", choices=("date", "title", "source", "imported"), default="date")
+    lst.add_argument("--json", action="store_true", help="print a JSON array")
+
+    show = commands.add_parser("show", help="print a document")
+    show.add_argument("id", type=int, metavar="ID")
+    group = show.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print the document as JSON")
+    group.add_argument("--original", action="store_true", help="write the file as imported")
+
+    find = commands.add_parser("search", help="full-text search (see README for the syntax)")
+    find.add_argument("query", nargs="+", metavar="QUERY")
+    find.add_argument("--limit", type=int, default=20, help="hits to show (default 20)")
+    find.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    find.add_argument("--within", metavar="PERIOD", help="only 2020, 2020-10 or undated")
+    find.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    tl = commands.add_parser("timeline", help="documents per year and month")
+    tl.add_argument("--json", action="store_true", help="print the buckets as JSON")
+
+    commands.add_parser("reindex", help="rebuild the search index from the library")
+    return parser
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _summary_json(doc: DocumentSummary) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "date": _date(doc.date),
+        "source": doc.source,
+        "byline": doc.byline,
+        "language": doc.language,
+        "imported_from": doc.imported_from,
+    }
+
+
+def _search_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "hits": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "date": _date(hit.date),
+                "source": hit.source,
+                "snippet": hit.snippet,
+                "score": round(hit.score, 4),
+            }
+            for hit in result.hits
+        ],
+        "suggestion": result.suggestion,
+        "by_year": result.by_year,
+    }
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _terminal_snippet(snippet: str, out: TextIO) -> str:
+    bold, plain = ("\033[1m", "\033[0m") if out.isatty() else ("[", "]")
+    return html.unescape(re.sub(r"<b>(.*?)</b>", rf"{bold}\1{plain}", snippet))
+
+
+class _ImportPrinter:
+    """Progress of an import on stderr: one updating line on a terminal, else a line a file."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.tty = err.isatty()
+
+    def __call__(self, step: ImportProgress) -> None:
+        label = {"imported": "imported", "duplicate": "already in library", "failed": "FAILED"}
+        line = f"[{step.done}/{step.total}] {label[step.outcome]}: {step.path}"
+        if self.tty:
+            self.err.write("\r\033[K" + line[:150])
+            if step.done == step.total:
+                self.err.write("\n")
+        else:
+            self.err.write(line + "\n")
+        self.err.flush()
+
+
+def _import_summary(report: ImportReport, out: TextIO) -> None:
+    parts = [f"Imported {len(report.imported)} document{'s' * (len(report.imported) != 1)}"]
+    if report.duplicates:
+        parts.append(f"{len(report.duplicates)} already in the library")
+    if report.failures:
+        parts.append(f"{len(report.failures)} failed")
+    out.write(", ".join(parts) + (" (cancelled)" if report.cancelled else "") + ".\n")
+    for failure in report.failures:
+        out.write(f"  {failure.path}: {failure.reason}\n")
+    if report.index_pending:
+        out.write(
+            f"{report.index_pending} document(s) are waiting for the search index, which another "
+            "Reader is using; they will be indexed when it is free.\n"
+        )
+
+
+def _cmd_import(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    report = library.import_paths(args.paths, progress=None if args.json else _ImportPrinter(err))
+    if args.json:
+        _print_json(
+            {
+                "imported": report.imported,
+                "duplicates": [{"path": str(p), "id": i} for p, i in report.duplicates],
+                "failed": [{"path": str(f.path), "reason": f.reason} for f in report.failures],
+                "index_pending": report.index_pending,
+            },
+            out,
+        )
+    else:
+        _import_summary(report, out)
+    return EXIT_ERROR if report.failures else EXIT_OK
+
+
+def _cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    docs = library.documents(args.sort)
+    if args.json:
+        _print_json([_summary_json(doc) for doc in docs], out)
+        return EXIT_OK
+    for doc in docs:
+        date = _date(doc.date) or "undated"
+        source = f"  ({doc.source})" if doc.source else ""
+        out.write(f"{doc.id:>5}  {date:<10}  {doc.title}{source}\n")
+    return EXIT_OK
+
+
+def _cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.original:
+        data = library.original(args.id)
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:
+            out.write(data.decode("utf-8", "replace"))
+        else:
+            out.flush()
+            buffer.write(data)
+            buffer.flush()
+        return EXIT_OK
+    doc = library.document(args.id)
+    if args.json:
+        _print_json(
+            {
+                "id": doc.id,
+                "title": doc.title,
+                "date": _date(doc.date),
+                "source": doc.source,
+                "byline": doc.byline,
+                "language": doc.language,
+                "imported_from": doc.imported_from,
+                "imported_at": doc.imported_at.isoformat(),
+                "format": doc.format,
+                "encoding": doc.encoding,
+                "read": doc.is_read,
+                "paragraphs": doc.paragraphs,
+            },
+            out,
+        )
+        return EXIT_OK
+    out.write(doc.title + "\n" + "=" * min(len(doc.title), 78) + "\n")
+    facts = [
+        ("Date", _date(doc.date) or "unknown"),
+        ("Source", doc.source),
+        ("By", doc.byline),
+        ("Language", doc.language),
+        ("Imported from", doc.imported_from),
+    ]
+    for label, value in facts:
+        if value:
+            out.write(f"{label}: {value}\n")
+    out.write("\n" + "\n\n".join(doc.paragraphs) + "\n")
+    return EXIT_OK
+
+
+def _cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    result = library.search(
+        " ".join(args.query), limit=args.limit, order=args.sort, within=args.within
+    )
+    if args.json:
+        _print_json(_search_json(result), out)
+        return EXIT_OK
+    out.write(f"{result.total} document{'s' * (result.total != 1)} found")
+    if result.by_year:
+        out.write(" (" + ", ".join(f"{y}: {n}" for y, n in result.by_year.items()) + ")")
+    out.write(".\n")
+    if result.suggestion:
+        out.write(f"Did you mean: {result.suggestion}\n")
+    for hit in result.hits:
+        date = _date(hit.date) or "undated"
+        out.write(f"\n{hit.id:>5}  {date}  {hit.title}\n")
+        out.write(f"       {_terminal_snippet(hit.snippet, out)}\n")
+    return EXIT_OK
+
+
+def _timeline_lines(buckets: Sequence[TimelineBucket]) -> list[str]:
+    widest = max((b.count for b in buckets), default=1)
+    lines = []
+    for bucket in buckets:
+        bar = "█" * max(1, round(24 * bucket.count / widest))
+        indent = "    " if bucket.month is not None else ""
+        lines.append(f"{indent}{bucket.label:<{12 - len(indent)}} {bucket.count:>6}  {bar}")
+    return lines
+
+
+def _cmd_timeline(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    buckets = library.timeline()
+    if args.json:
+        _print_json(
+            [
+                {"period": b.label, "year": b.year, "month": b.month, "count": b.count}
+                for b in buckets
+            ],
+            out,
+        )
+    else:
+        out.write("\n".join(_timeline_lines(buckets)) + ("\n" if buckets else "No documents.\n"))
+    return EXIT_OK
+
+
+def _cmd_reindex(library: Library, out: TextIO, err: TextIO) -> int:
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        if err.isatty():
+            err.write(f"\r\033[KIndexing {done}/{total}")
+            err.flush()
+
+    library.rebuild_index(progress)
+    if err.isatty():
+        err.write("\n")
+    count = library.index.doc_count()
+    out.write(f"Indexed {count} documents in {time.monotonic() - started:.1f} s.\n")
+    return EXIT_OK
+
+
+def _run_gui(data_dir: Path, seed: bool) -> int:
+    from reader.ui.app import run
+
+    return run(data_dir, seed=seed)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    data_dir = paths.data_dir(args.data_dir)
+    seed = not (args.no_seed or paths.seeding_disabled_by_env())
+    out, err = sys.stdout, sys.stderr
+    if args.command is None:
+        return _run_gui(data_dir, seed)
+    try:
+        with Library.open(data_dir, seed=seed) as library:
+            if args.command == "import":
+                return _cmd_import(library, args, out, err)
+            if args.command == "list":
+                return _cmd_list(library, args, out)
+            if args.command == "show":
+                return _cmd_show(library, args, out)
+            if args.command == "search":
+                return _cmd_search(library, args, out)
+            if args.command == "timeline":
+                return _cmd_timeline(library, args, out)
+            return _cmd_reindex(library, out, err)
+    except ReaderError as exc:
+        err.write(f"reader: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err.write("reader: interrupted\n")
+        return 130

@@ -1,0 +1,1 @@
+"""Reader's core: importing, storing, indexing and searching documents (no Qt here)."""

@@ -1,0 +1,64 @@
+"""Content-addressed copies of imported files, so the library never depends on the user's files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class BlobStore:
+    """Files named by their SHA-256 under ``root/ab/abcdef...``; written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, digest: str) -> Path:
+        """Where the blob with this digest lives."""
+        return self.root / digest[:2] / digest
+
+    def put(self, data: bytes) -> str:
+        """Keep ``data``; returns its digest. A blob that already exists is not rewritten."""
+        digest = sha256(data)
+        target = self.path(digest)
+        if target.exists() and target.stat().st_size == len(data):
+            return digest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        """The bytes of a kept file."""
+        return self.path(digest).read_bytes()
+
+    def remove_strays(self, keep: set[str], older_than: float = 3600.0) -> int:
+        """Delete leftovers of interrupted imports: temp files and blobs no document refers to.
+
+        Only files older than ``older_than`` seconds go, so an import running in another
+        process (blob written, database row not yet committed) is never disturbed.
+        """
+        removed = 0
+        cutoff = time.time() - older_than
+        for path in self.root.glob("*/*"):
+            stray = path.name.startswith(".tmp-") or path.name not in keep
+            if stray and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

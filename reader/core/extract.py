@@ -1,0 +1,491 @@
+"""Title, date, source, byline and clean body from article text copied off the web.
+
+Text copied from a news site carries the site around the article: breadcrumbs, share buttons,
+"ALSO READ" links, editor credits, stray numbers, other stories' headlines. The rules here are
+general (they look at the shape of lines, not at particular outlets): the article body is the
+run of prose paragraphs; the lines before it are the header, where the title, the date line and
+the byline live; navigation and other stories are removed from the body but kept as searchable
+"removed" text, and the original file is always kept untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reader.core.dates import DateMention, find_dates
+from reader.core.language import detect_language, script_of
+from reader.core.models import ExtractedDocument
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
+_STOPWORDS = frozenset(
+    "a an the of to in on at for and or but with by from as is are was were be been this that it"
+    " its his her their our your has have had will would said says he she they we you i not no"
+    " into over after before about than which who whom".split()
+)
+
+# Interface labels of web pages; a line made only of these is navigation, not text.
+_UI_WORDS = frozenset(
+    "share shares shared sharing tweet print email e-mail mail comment comments like follow"
+    " subscribe facebook twitter x linkedin whatsapp wechat weibo telegram reddit pinterest"
+    " instagram youtube copy link save bookmark menu search home top back next previous prev"
+    " more close login log sign up in register advertisement ad ads sponsored related read"
+    " font size a+ a- text listen audio video photo photos gallery suggest to friend feedback"
+    " newsletter rss download app".split()
+)
+_BOILERPLATE_START = re.compile(
+    r"^\W*(also read|read also|read more|more to read|see also|related( articles?| stories| news)?"
+    r"|recommended|you may (also )?like|trending|most (read|popular|viewed)|more from|click here"
+    r"|sign up|subscribe|follow us|copyright|all rights reserved|©|\(c\) \d{4}|advertisement"
+    r"|相关(新闻|阅读|文章)|延伸阅读|推荐阅读|更多)\b",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"^\W*(web editor|editor|editors|edited by|editing by|editor in charge|responsible editor"
+    r"|chief editor|translated by|translator|translation|proofread by|photo by|photos by|photo"
+    r"|image|images|graphic|video|责任编辑|编辑|责编|来源|校对|审核|翻译)\s*[:：]",
+    re.IGNORECASE,
+)
+_BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|→|/|\\|::)\s*")
+_LABELLED_SOURCE = re.compile(r"(?:^|[|·•,;]\s*)(?:source|来源|出处|via)\s*[:：]\s*(?P<src>[^|·•;]+)",
+                              re.IGNORECASE)
+_BYLINE = re.compile(
+    r"(?:^|[\s|·•,(])(?:by|written by|author|authors|reporter|reported by|words by|text by"
+    r"|作者|记者|文)\s*[:：]?\s+(?P<name>[^\W\d_][\w.'’-]*(?:\s+(?:[^\W\d_][\w.'’-]*|de|van|von|"
+    r"da|al|bin|el|la|le))*)",
+    re.IGNORECASE,
+)
+_BYLINE_CJK = re.compile(r"(?:作者|记者|文)\s*[:：|丨]?\s*(?P<name>[\u4e00-\u9fff·]{2,4})")
+_DATELINE_AGENCY = re.compile(
+    r"^[A-Z][A-Za-z .,'’-]{1,40}?,?\s*(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*)?"
+    r"\((?P<agency>[A-Z][\w&.'’ -]{1,40})\)\s*[-–—:]"
+)
+_AGENCY_LEAD = re.compile(
+    r"^(?P<agency>(?:[A-Z][\w&.'’-]*\s+){0,4}(?:News Agency|Press Agency|Agency|News Service"
+    r"|Press|Wire|Newswire|News|Times|Post|Daily|Herald|Telegraph|Tribune|Journal))\s*[,:(]"
+)
+_DATE_LABEL = re.compile(
+    r"\b(?:date|dated|published|publish date|posted|updated|last updated|modified|released"
+    r"|issued|time|on|at|发布时间|发布日期|时间|日期|更新)\b\s*[:：]?",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|hrs|h|GMT|UTC|BST|EST|EDT|CST|IST"
+                   r"|[+-]\d{2}:?\d{2})?\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?"
+                      r"\b\.?,?", re.IGNORECASE)
+_SOURCE_SUFFIX = re.compile(r"\s+(?:bureau|desk|news desk|staff|staff reporter|correspondent|team"
+                            r"|online|web desk|digital)$", re.IGNORECASE)
+_TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
+_ALNUM_ID = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*\d)\w{6,}\b")
+_BIG_NUMBER = re.compile(r"\b\d{3,}\b")
+
+_HEADER_LIMIT = 12
+_MAX_TITLE_CHARS = 300
+
+
+@dataclass(slots=True)
+class _Block:
+    """A paragraph of the input with what the rules found out about it."""
+
+    text: str
+    index: int
+    kind: str = "text"  # text, prose, nav, meta, junk, teaser, title, dup
+    dates: list[DateMention] = field(default_factory=list)
+
+
+def normalize(text: str) -> str:
+    """Unify line ends, drop zero-width characters and the BOM, turn odd spaces into plain ones."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_ZERO_WIDTH)
+    return "\n".join(line.replace("\t", "    ").rstrip() for line in text.split("\n"))
+
+
+def _clean_line(line: str) -> str:
+    return _SPACES.sub(" ", line).strip()
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \u3000"))
+
+
+def _wrap_width(runs: list[list[str]]) -> int | None:
+    """The column a hard-wrapped text was wrapped at, or None if lines are whole paragraphs."""
+    lengths = sorted(len(line.strip()) for run in runs if len(run) > 1 for line in run[:-1])
+    if len(lengths) < 4:
+        return None
+    p90 = lengths[int(len(lengths) * 0.9) - 1]
+    median = lengths[len(lengths) // 2]
+    if p90 > 110 or median < 30:
+        return None
+    return p90
+
+
+def paragraphs_from_text(text: str) -> list[str]:
+    """Split plain text into paragraphs, re-joining hard-wrapped lines."""
+    runs: list[list[str]] = [[]]
+    for line in normalize(text).split("\n"):
+        if line.strip():
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    runs = [run for run in runs if run]
+    width = _wrap_width(runs)
+    paragraphs: list[str] = []
+    for run in runs:
+        if width is None:
+            paragraphs.extend(_clean_line(line) for line in run)
+            continue
+        current = [run[0]]
+        for previous, line in zip(run, run[1:], strict=False):
+            prev_text = previous.strip()
+            starts_new = (
+                _indent(line) > _indent(previous)
+                or (len(prev_text) < 0.6 * width and _SENTENCE_END.search(prev_text) is not None)
+                or len(prev_text) < 0.35 * width
+            )
+            if starts_new:
+                paragraphs.append(_join_wrapped(current))
+                current = [line]
+            else:
+                current.append(line)
+        paragraphs.append(_join_wrapped(current))
+    return [p for p in paragraphs if p]
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    out = ""
+    for raw in lines:
+        line = _clean_line(raw)
+        if not out:
+            out = line
+        elif out.endswith("-") and line[:1].islower() and not out.endswith(" -"):
+            out += line  # a word hyphenated at the line end
+        elif _CJK.match(line[:1]) and _CJK.match(out[-1:]):
+            out += line  # CJK text has no spaces between wrapped lines
+        else:
+            out += " " + line
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w for w in _words(text) if len(w) > 2 and w not in _STOPWORDS and not w.isdigit()}
+    # CJK runs count by character pairs, since there are no spaces between words.
+    for run in re.findall(r"[\u3400-\u9fff]+", text):
+        words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return words
+
+
+def _is_prose(text: str) -> bool:
+    cjk = len(_CJK.findall(text))
+    if cjk >= 40:
+        return True
+    words = len(_WORD.findall(text))
+    return words >= 20 and re.search(r"[.!?;:,。！？；，]", text) is not None
+
+
+def _is_breadcrumb(text: str) -> bool:
+    if re.search(r"(?:>|»|›|→)\s*$", text):
+        return True
+    parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
+    if len(parts) < 2 or not re.search(r"\s(?:>|»|›|→|::)\s", text):
+        return False
+    return all(len(_WORD.findall(p)) <= 5 for p in parts) and not _SENTENCE_END.search(text)
+
+
+def _is_ui_line(text: str) -> bool:
+    stripped = text.strip("<>[]()|:：-–—•·* ")
+    if not stripped:
+        return True
+    words = re.findall(r"[\w+-]+", stripped.casefold())
+    return bool(words) and len(words) <= 6 and all(w in _UI_WORDS for w in words)
+
+
+def _is_number_junk(text: str) -> bool:
+    return re.fullmatch(r"[\d\s,.#:/()+-]*", text) is not None or len(text.strip()) <= 2
+
+
+def _is_garbled(text: str) -> bool:
+    """An image caption or file name turned into text: ids, long numbers, no sentence."""
+    if _SENTENCE_END.search(text) or len(text) > 200:
+        return False
+    oddities = len(_ALNUM_ID.findall(text)) + len(_BIG_NUMBER.findall(text))
+    return oddities >= 2 or (oddities >= 1 and text[:1].islower())
+
+
+def _strip_meta(text: str, dates: list[DateMention]) -> str:
+    """What is left of a line once dates, times, weekdays and date labels are taken out."""
+    for mention in sorted(dates, key=lambda m: m.start, reverse=True):
+        text = text[: mention.start] + " " + text[mention.end :]
+    text = _TIME.sub(" ", text)
+    text = _WEEKDAY.sub(" ", text)
+    text = _DATE_LABEL.sub(" ", text)
+    return _clean_line(text.strip(" |·•,;:-–—/"))
+
+
+def _has_byline(text: str) -> bool:
+    return _BYLINE.search(text) is not None or _BYLINE_CJK.search(text) is not None
+
+
+def _classify(block: _Block) -> None:
+    text = block.text
+    block.dates = find_dates(text)
+    if _BOILERPLATE_START.search(text) or _is_ui_line(text) or _is_breadcrumb(text):
+        block.kind = "nav"
+    elif _CREDIT.search(text) and not _is_prose(text):
+        block.kind = "nav"
+    elif re.fullmatch(r"\(\s*(?:web )?editors?\s*[:：].*\)", text, re.IGNORECASE):
+        block.kind = "nav"
+    elif _is_number_junk(text):
+        block.kind = "junk"
+    elif _is_prose(text) and _TEASER_END.search(text):
+        block.kind = "teaser"
+    elif _is_prose(text):
+        block.kind = "prose"
+    elif _LABELLED_SOURCE.search(text) or (block.dates and len(_strip_meta(text, block.dates)) < 60
+                                           and not _title_after_date(block)):
+        block.kind = "meta"
+    elif _has_byline(text) and len(_WORD.findall(text)) <= 12:
+        block.kind = "meta"
+    elif _is_garbled(_strip_meta(text, block.dates)):
+        block.kind = "junk"
+
+
+def _title_after_date(block: _Block) -> str | None:
+    """'date 2024-01-02 Xi, Kim announce ...': a headline that follows a leading date."""
+    if not block.dates or block.dates[0].start > 20:
+        return None
+    rest = _strip_meta(block.text[: block.dates[0].end], block.dates[:1])
+    tail = _clean_line(block.text[block.dates[0].end :].strip(" |·•,;:-–—/"))
+    if rest and not _DATE_LABEL.fullmatch(rest + " "):
+        if len(_words(rest)) > 2:
+            return None
+    if len(_words(tail)) < 4 or _has_byline(tail) or _LABELLED_SOURCE.search(tail):
+        return None
+    return tail
+
+
+@dataclass(slots=True)
+class _Candidate:
+    text: str
+    block: _Block
+    score: float = 0.0
+
+
+def _dominant_script(texts: Sequence[str]) -> str:
+    return script_of(" ".join(texts)[:5000])
+
+
+def _score_title(cand: _Candidate, rank: int, lead: set[str], script: str, seen: dict[str, int]
+                 ) -> float:
+    text = cand.text
+    n_words = len(_words(text)) if not _CJK.search(text) else len(_CJK.findall(text)) // 2
+    score = 0.0
+    if 4 <= n_words <= 25:
+        score += 2.0
+    elif n_words == 3:
+        score += 0.5
+    elif n_words <= 2:
+        score -= 3.0
+    elif n_words > 35:
+        score -= 3.0
+    if text.endswith(".") and not text.endswith("..."):
+        score -= 1.5
+    if text[:1].isupper() or _CJK.match(text[:1]) or text[:1] in "\"“'‘":
+        score += 0.5
+    words = _content_words(text)
+    if words and lead:
+        score += 3.0 * len(words & lead) / len(words)
+    if seen.get(text.casefold(), 0) > 1:
+        score += 1.5
+    if script_of(text) != script:
+        score -= 5.0
+    if len(text) > _MAX_TITLE_CHARS:
+        score -= 4.0
+    if _is_garbled(text):
+        score -= 3.0
+    return score - 0.3 * rank
+
+
+@dataclass(slots=True)
+class _Meta:
+    date: dt.date | None = None
+    source: str | None = None
+    byline: str | None = None
+
+
+def _pretty_source(name: str) -> str | None:
+    name = _clean_line(name.strip(" ()[]|·•,;:-–—"))
+    name = _SOURCE_SUFFIX.sub("", name)
+    if not name or len(name) > 60 or len(_words(name)) > 6 or find_dates(name):
+        return None
+    if name.islower():
+        name = name.title() if " " not in name else name.title()
+    return name
+
+
+def _byline_name(text: str) -> str | None:
+    match = _BYLINE.search(text)
+    if match:
+        name = re.split(r"\s*[(|,;·•]\s*|\s+(?:and|in|for|at|from)\s+[a-z]", match.group("name"))[0]
+        name = name.strip(" .'’-")
+        parts = name.split()
+        # A byline is a name: one to four capitalised words.
+        if 1 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts):
+            return name
+        return None
+    cjk = _BYLINE_CJK.search(text)
+    return cjk.group("name") if cjk else None
+
+
+def _source_from_meta_line(text: str, dates: list[DateMention]) -> str | None:
+    labelled = _LABELLED_SOURCE.search(text)
+    if labelled:
+        return _pretty_source(re.split(r"\s{2,}|\s[|·•]\s", labelled.group("src"))[0])
+    paren = re.search(r"\(\s*(?P<src>[A-Z][\w&.'’ -]{1,40}?)\s*\)?\s*$", text)
+    if paren and _has_byline(text[: paren.start()]):
+        return _pretty_source(paren.group("src"))
+    for segment in re.split(r"\s+[|·•]\s+|\s+[-–—]\s+", text):
+        seg_dates = find_dates(segment)
+        rest = _strip_meta(segment, seg_dates)
+        if seg_dates or not rest or _has_byline(rest):
+            continue
+        if segment == text:
+            break  # the line had no separators: nothing marks this as the outlet's name
+        words = _words(rest)
+        if 1 <= len(words) <= 5 and not re.search(r"\d", rest):
+            return _pretty_source(rest)
+    return None
+
+
+def _pick_date(blocks: Sequence[_Block], today: dt.date) -> dt.date | None:
+    mentions = [m for b in blocks for m in b.dates]
+    context_year = next((m.year for m in mentions if m.year is not None), None)
+    for mention in mentions:
+        if mention.year is None and context_year is None:
+            continue
+        date = mention.resolve(context_year)
+        if date is not None and date <= today + dt.timedelta(days=2):
+            return date
+    return None
+
+
+def _lead_dates(paragraph: str) -> list[DateMention]:
+    """Dates in a dateline or opening phrase ('BEIJING, Oct. 6 (Xinhua) --', 'On October 10, ...')."""
+    return [m for m in find_dates(paragraph[:160]) if m.start < 120]
+
+
+def _agency_from_lead(paragraph: str) -> str | None:
+    match = _DATELINE_AGENCY.match(paragraph) or _AGENCY_LEAD.match(paragraph)
+    return _pretty_source(match.group("agency")) if match else None
+
+
+def extract_article(text: str, *, fallback_title: str = "", today: dt.date | None = None,
+                    paragraphs: Sequence[str] | None = None, title: str | None = None,
+                    ) -> ExtractedDocument:
+    """Extract title, date, source, byline, language and clean paragraphs from article text.
+
+    ``paragraphs`` may be given by a format that knows them already (Markdown), and ``title``
+    when the format says which it is; ``fallback_title`` is used when nothing looks like one.
+    """
+    today = today or dt.date.today()
+    paras = list(paragraphs) if paragraphs is not None else paragraphs_from_text(text)
+    blocks = [_Block(p, i) for i, p in enumerate(paras)]
+    for block in blocks:
+        _classify(block)
+
+    body_start = next(
+        (b.index for b in blocks[:_HEADER_LIMIT + 1] if b.kind == "prose"),
+        min(1, len(blocks)),
+    )
+    header, body = blocks[:body_start], blocks[body_start:]
+    lead_text = " ".join(b.text for b in body[:3] if b.kind == "prose")
+    lead = _content_words(lead_text)
+    script = _dominant_script([b.text for b in body if b.kind == "prose"] or paras)
+
+    seen: dict[str, int] = {}
+    for block in blocks[: body_start + 3]:
+        seen[block.text.casefold()] = seen.get(block.text.casefold(), 0) + 1
+
+    chosen: _Candidate | None = None
+    if title is None:
+        candidates: list[_Candidate] = []
+        for block in header:
+            if block.kind in ("text", "meta") and (tail := _title_after_date(block)):
+                candidates.append(_Candidate(tail, block))
+            elif block.kind == "text":
+                candidates.append(_Candidate(block.text, block))
+        if not candidates and body and body[0].kind != "prose":
+            candidates.append(_Candidate(body[0].text, body[0]))
+        for rank, cand in enumerate(candidates):
+            cand.score = _score_title(cand, rank, lead, script, seen)
+        if candidates:
+            chosen = max(candidates, key=lambda c: c.score)
+            title = chosen.text
+    if not title:
+        title = _fallback_title(paras, fallback_title)
+    title = title[:_MAX_TITLE_CHARS].strip()
+
+    meta = _Meta()
+    meta_blocks = [b for b in header if b.kind == "meta" or (chosen and b is chosen.block)]
+    trailer = [b for b in body[-4:] if b.kind == "meta"]
+    for block in meta_blocks + trailer:
+        meta.source = meta.source or _source_from_meta_line(block.text, block.dates)
+        meta.byline = meta.byline or _byline_name(block.text)
+    first_prose = next((b.text for b in body if b.kind == "prose"), "")
+    meta.source = meta.source or _agency_from_lead(first_prose)
+    date_blocks = meta_blocks + [b for b in header if b.kind != "meta" and b not in meta_blocks]
+    meta.date = _pick_date(date_blocks, today)
+    if meta.date is None and first_prose:
+        lead_block = _Block(first_prose, -1, dates=_lead_dates(first_prose))
+        meta.date = _pick_date([*date_blocks, lead_block], today)
+    if meta.date is None:
+        meta.date = _pick_date(trailer, today)
+
+    kept: list[str] = []
+    removed: list[str] = []
+    title_key = title.casefold()
+    for block in blocks:
+        is_title = block.text.casefold() == title_key or (chosen is not None and block is chosen.block)
+        if block.index < body_start:
+            related = block.kind == "text" and script_of(block.text) == script and (
+                len(_content_words(block.text) & lead) >= 0.3 * max(1, len(_content_words(block.text)))
+            )
+            if is_title or block.kind == "meta":
+                continue
+            (kept if related else removed).append(block.text)
+        elif is_title or block.kind in ("nav", "junk", "teaser"):
+            if not is_title:
+                removed.append(block.text)
+        else:
+            kept.append(block.text)
+    if not kept:
+        kept = [b.text for b in blocks if b.text.casefold() != title_key] or [title]
+
+    return ExtractedDocument(
+        title=title,
+        paragraphs=tuple(kept),
+        date=meta.date,
+        source=meta.source,
+        byline=meta.byline,
+        language=detect_language(" ".join(kept)),
+        removed=tuple(removed),
+    )
+
+
+def _fallback_title(paragraphs: Sequence[str], fallback: str) -> str:
+    for paragraph in paragraphs:
+        sentence = re.split(r"(?<=[.!?。！？])\s+", paragraph, maxsplit=1)[0]
+        if len(sentence) <= 120:
+            return sentence
+        cut = sentence[:100].rsplit(" ", 1)[0]
+        return cut + "…"
+    return fallback or "Untitled"

@@ -1,0 +1,106 @@
+"""The import registry: sniff a file's content, pick its importer, return one ExtractedDocument.
+
+Every importer raises only :class:`reader.core.errors.ImportFailed`, with a message that says
+in plain words why the file could not be imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.errors import ImportFailed
+from reader.core.models import ExtractedDocument
+
+# An article is kilobytes; a 10 MB text file is a book or a log, slow to index and to show.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+# Known binary formats by their first bytes, so that the message can name what the file is.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (EPUB, Word or similar)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"MZ", "a Windows program"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"SQLite format 3", "an SQLite database"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"ID3", "an MP3 audio file"),
+    (b"OggS", "an Ogg media file"),
+)
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
+_WEB_SUFFIXES = {".html", ".htm", ".xhtml", ".mhtml", ".mht"}
+
+
+@dataclass(frozen=True, slots=True)
+class Importer:
+    """One import format: which files it takes and how it turns bytes into a document."""
+
+    name: str
+    suffixes: frozenset[str]
+    extract: Callable[[bytes, str], ExtractedDocument]
+
+
+def _registry() -> list[Importer]:
+    from reader.core.importers import markdown, text
+
+    return [markdown.IMPORTER, text.IMPORTER]
+
+
+def read_file(path: Path) -> bytes:
+    """Read a file to import, refusing what cannot be an article before reading it all."""
+    try:
+        if path.is_dir():
+            raise ImportFailed("it is a folder, not a file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFailed(
+                f"it is too large ({size / 1_048_576:.1f} MB; "
+                f"Reader imports articles up to {MAX_FILE_BYTES // 1_048_576} MB)"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise ImportFailed("the file does not exist") from exc
+    except PermissionError as exc:
+        raise ImportFailed("Reader is not allowed to read it") from exc
+    except OSError as exc:
+        raise ImportFailed(f"it could not be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFailed("it is too large (it grew while being read)")
+    return data
+
+
+def sniff(data: bytes, name: str) -> Importer:
+    """The importer for these bytes; raises ImportFailed for empty and unsupported content."""
+    if not data.strip():
+        raise ImportFailed("the file is empty")
+    head = data[:1024]
+    for magic, description in _MAGIC:
+        if head.startswith(magic):
+            raise ImportFailed(f"it is {description}, which Reader cannot import yet")
+    suffix = Path(name).suffix.lower()
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if suffix in _WEB_SUFFIXES or lowered.startswith(_HTML_MARKERS):
+        raise ImportFailed("it is a web page (HTML), which Reader cannot import yet")
+    importers = _registry()
+    for importer in importers:
+        if suffix in importer.suffixes:
+            return importer
+    return importers[-1]  # anything else that decodes as text is read as plain text
+
+
+def extract_bytes(data: bytes, name: str) -> ExtractedDocument:
+    """Turn the bytes of a file called ``name`` into a document."""
+    importer = sniff(data, name)
+    return importer.extract(data, name)
+
+
+def supported_suffixes() -> frozenset[str]:
+    """File name endings that a folder import picks up."""
+    return frozenset().union(*(importer.suffixes for importer in _registry()))

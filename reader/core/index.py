@@ -1,0 +1,200 @@
+"""The Whoosh full-text index: derived from the store, versioned, rebuildable at any time.
+
+All writes (queue processing and rebuilds) go through one cross-process lock file, so two
+Reader processes never write at once; the second waits, then says clearly that it is busy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.searching import Searcher
+from whoosh.util.filelock import FileLock
+from whoosh.writing import IndexWriter
+
+from reader.core.analysis import name_analyzer, text_analyzer
+from reader.core.errors import IndexBusyError
+from reader.core.store import IndexRow, Store
+
+# Bump when the schema or the analyzer changes: a new folder is built and the old one dropped.
+INDEX_VERSION = 1
+UNDATED = "undated"
+_META_FILE = "reader-index.json"
+_BATCH = 500
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+def make_schema() -> Schema:
+    """The index schema; text fields use the mixed English/CJK analyzer."""
+    text = text_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=text, field_boost=2.5, multitoken_query="phrase", spelling=True),
+        body=TEXT(analyzer=text, multitoken_query="phrase", spelling=True),
+        removed=TEXT(analyzer=text, field_boost=0.2, multitoken_query="phrase"),
+        source=TEXT(analyzer=names, multitoken_query="phrase"),
+        byline=TEXT(analyzer=names, multitoken_query="phrase"),
+        tags=KEYWORD(lowercase=True, commas=True, scorable=True),
+        date=DATETIME(sortable=True),
+        year=ID(sortable=True),
+        month=ID(sortable=True),
+    )
+
+
+def _fields(row: IndexRow) -> dict[str, object]:
+    date = row.date
+    return {
+        "id": str(row.id),
+        "title": row.title,
+        "body": row.text,
+        "removed": row.removed,
+        "source": row.source or "",
+        "byline": row.byline or "",
+        "tags": ",".join(row.tags),
+        "date": dt.datetime(date.year, date.month, date.day) if date else None,
+        "year": f"{date.year:04d}" if date else UNDATED,
+        "month": f"{date.year:04d}-{date.month:02d}" if date else UNDATED,
+    }
+
+
+class SearchIndex:
+    """The index folder ``index-v<N>`` under the data dir."""
+
+    def __init__(self, data_dir: Path, lock_timeout: float = 30.0) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / f"index-v{INDEX_VERSION}"
+        self._building = data_dir / f"index-v{INDEX_VERSION}.new"
+        self._lock_path = data_dir / "index.lock"
+        self.lock_timeout = lock_timeout
+
+    # -- locking ------------------------------------------------------------------------------
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the index's cross-process write lock, waiting up to ``lock_timeout`` seconds."""
+        lock = FileLock(str(self._lock_path))
+        deadline = time.monotonic() + self.lock_timeout
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexBusyError(
+                    "The search index is being updated by another Reader window or command; "
+                    "try again when it has finished."
+                )
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # -- state --------------------------------------------------------------------------------
+
+    def problem(self, library_id: str) -> str | None:
+        """Why the index cannot be used as it is (missing, foreign, damaged), or None."""
+        if not whoosh_index.exists_in(str(self.path)):
+            return "the search index is missing"
+        try:
+            meta = json.loads((self.path / _META_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return "the search index has no record of its library"
+        if meta.get("library_id") != library_id:
+            return "the search index belongs to another library"
+        try:
+            whoosh_index.open_dir(str(self.path)).doc_count()
+        except Exception as exc:  # noqa: BLE001 - any failure here means: rebuild it
+            return f"the search index is damaged ({exc.__class__.__name__})"
+        return None
+
+    def open_searcher(self) -> Searcher:
+        """A searcher over the current index (a snapshot: call ``refresh()`` after commits)."""
+        return whoosh_index.open_dir(str(self.path)).searcher()
+
+    def doc_count(self) -> int:
+        """Documents in the index."""
+        return int(whoosh_index.open_dir(str(self.path)).doc_count())
+
+    def _remove_leftovers(self) -> None:
+        """Delete half-built indexes and indexes of older versions (call with the lock held)."""
+        for path in self.data_dir.glob("index-v*"):
+            if path.is_dir() and path != self.path:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _writer(self, path: Path) -> IndexWriter:
+        ix = whoosh_index.open_dir(str(path))
+        # Non-compound segments: compound files cost memory and time on every searcher open.
+        return ix.writer(compound=False, limitmb=128)
+
+    def sync(self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
+             ) -> int:
+        """Write queued document changes to the index, in committed batches; returns how many."""
+        with self.write_lock():
+            self._remove_leftovers()
+            return self._drain(store, self.path, progress, cancel)
+
+    def _drain(self, store: Store, path: Path, progress: Progress | None, cancel: Cancel | None
+               ) -> int:
+        total = store.pending_count()
+        done = 0
+        while True:
+            if cancel is not None and cancel():
+                break
+            entries = store.pending_index(_BATCH)
+            if not entries:
+                break
+            rows = store.index_rows([doc_id for doc_id, _ in entries])
+            writer = self._writer(path)
+            try:
+                for doc_id, _ in entries:
+                    row = rows.get(doc_id)
+                    if row is None:
+                        writer.delete_by_term("id", str(doc_id))
+                    else:
+                        writer.update_document(**_fields(row))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            store.mark_indexed(entries)
+            done += len(entries)
+            if progress is not None:
+                progress(done, max(total, done))
+        return done
+
+    def rebuild(self, store: Store, progress: Progress | None = None,
+                cancel: Cancel | None = None) -> bool:
+        """Build a fresh index from the store beside the old one, then swap them.
+
+        Searches keep using the old index until the swap. Returns False when cancelled
+        (the old index is left as it was, and nothing is lost: the queue still holds the work).
+        """
+        with self.write_lock():
+            self._remove_leftovers()
+            self._building.mkdir(parents=True)
+            whoosh_index.create_in(str(self._building), make_schema())
+            store.queue_all_for_index()
+            self._drain(store, self._building, progress, cancel)
+            if store.pending_count():
+                shutil.rmtree(self._building, ignore_errors=True)
+                return False
+            (self._building / _META_FILE).write_text(
+                json.dumps({"library_id": store.library_id, "version": INDEX_VERSION}), "utf-8"
+            )
+            retired = self.data_dir / f"index-v{INDEX_VERSION}.old"
+            shutil.rmtree(retired, ignore_errors=True)
+            if self.path.exists():
+                self.path.rename(retired)
+            self._building.rename(self.path)
+            shutil.rmtree(retired, ignore_errors=True)
+        return True

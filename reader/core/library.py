@@ -1,0 +1,265 @@
+"""The library: one data dir holding the store, the kept originals and the search index.
+
+This is the API the CLI and the GUI both use. A Library belongs to one thread (it holds an
+SQLite connection); a worker thread opens its own Library on the same data dir.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.searching import Searcher
+
+from reader.core import importers, search
+from reader.core.blobs import BlobStore
+from reader.core.errors import ImportFailed, IndexBusyError
+from reader.core.index import SearchIndex
+from reader.core.models import (
+    Document,
+    DocumentSummary,
+    ImportFailure,
+    ImportReport,
+    SearchResult,
+    TimelineBucket,
+)
+from reader.core.store import Store
+
+DATABASE_NAME = "library.sqlite3"
+ORIGINALS_DIR = "originals"
+_SEEDED_KEY = "seeded"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """Where a batch import stands, after each file."""
+
+    done: int
+    total: int
+    path: Path
+    outcome: str  # "imported", "duplicate" or "failed"
+    message: str = ""
+
+
+ProgressCallback = Callable[[ImportProgress], None]
+IndexProgress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+def text_digest(text: str) -> str:
+    """Hash of a clean text with whitespace normalised, to recognise the same article re-encoded."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to import: given files as they are, folders walked for supported, visible files."""
+    suffixes = importers.supported_suffixes() - {""}
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith(".") and Path(name).suffix.lower() in suffixes:
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+class Library:
+    """An open library at ``data_dir``; use :meth:`open` to get one ready to use."""
+
+    def __init__(self, data_dir: Path, *, lock_timeout: float = 30.0) -> None:
+        self.data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(data_dir / DATABASE_NAME)
+        self.blobs = BlobStore(data_dir / ORIGINALS_DIR)
+        self.index = SearchIndex(data_dir, lock_timeout=lock_timeout)
+        self._searcher: Searcher | None = None
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        seed: bool = True,
+        lock_timeout: float = 30.0,
+        index_progress: IndexProgress | None = None,
+    ) -> Library:
+        """Open (creating if needed) the library, import the seeds into a new one, check the index."""
+        library = cls(data_dir, lock_timeout=lock_timeout)
+        try:
+            if seed:
+                library.seed_if_new()
+            library.ensure_index(index_progress)
+        except BaseException:
+            library.close()
+            raise
+        return library
+
+    def close(self) -> None:
+        """Release the searcher and the database connection."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- first run ----------------------------------------------------------------------------
+
+    def seed_if_new(self) -> ImportReport | None:
+        """Import the bundled sample articles, once, into a library that has never had any."""
+        if self.store.get_meta(_SEEDED_KEY) is not None or self.store.count():
+            return None
+        from reader.paths import seeds_dir
+
+        report = self.import_paths([seeds_dir()], sync_index=False)
+        self.store.set_meta(_SEEDED_KEY, "1")
+        return report
+
+    # -- importing ----------------------------------------------------------------------------
+
+    def import_file(self, path: Path) -> tuple[int, bool]:
+        """Import one file; returns (document id, True if it was already in the library).
+
+        Raises ImportFailed; on failure nothing of the file is left in the library.
+        """
+        data = importers.read_file(path)
+        digest = hashlib.sha256(data).hexdigest()
+        existing = self.store.find_duplicate(digest)
+        if existing is not None:
+            return existing, True
+        extracted = importers.extract_bytes(data, path.name)
+        text_hash = text_digest(extracted.title + "\n" + extracted.text)
+        existing = self.store.find_duplicate(digest, text_hash)
+        if existing is not None:
+            return existing, True
+        try:
+            self.blobs.put(data)
+        except OSError as exc:
+            raise ImportFailed(f"the copy of it could not be saved ({exc.strerror or exc})") from exc
+        doc_id = self.store.add_document(
+            extracted,
+            original_sha256=digest,
+            original_size=len(data),
+            text_sha256=text_hash,
+            imported_from=str(path.absolute()),
+        )
+        return doc_id, False
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        progress: ProgressCallback | None = None,
+        cancel: Cancel | None = None,
+        *,
+        sync_index: bool = True,
+    ) -> ImportReport:
+        """Import files and folders; a failed file is reported and the rest still import."""
+        files = list(expand_paths(paths))
+        report = ImportReport()
+        for number, path in enumerate(files, start=1):
+            if cancel is not None and cancel():
+                report.cancelled = True
+                break
+            try:
+                doc_id, duplicate = self.import_file(path)
+            except ImportFailed as exc:
+                report.failures.append(ImportFailure(path, str(exc)))
+                outcome, message = "failed", str(exc)
+            else:
+                if duplicate:
+                    report.duplicates.append((path, doc_id))
+                    outcome, message = "duplicate", f"already in the library as #{doc_id}"
+                else:
+                    report.imported.append(doc_id)
+                    outcome, message = "imported", ""
+            if progress is not None:
+                progress(ImportProgress(number, len(files), path, outcome, message))
+        if sync_index and report.imported:
+            try:
+                self.sync_index()
+            except IndexBusyError:
+                pass
+        report.index_pending = self.store.pending_count()
+        return report
+
+    # -- the index ----------------------------------------------------------------------------
+
+    def index_problem(self) -> str | None:
+        """Why the search index needs a rebuild, or None when it can be used."""
+        problem = self.index.problem(self.store.library_id)
+        if problem is not None:
+            return problem
+        if self.store.pending_count() == 0:
+            indexed = self.index.doc_count()
+            stored = self.store.count()
+            if indexed != stored:
+                return f"the search index has {indexed} documents, the library {stored}"
+        return None
+
+    def ensure_index(self, progress: IndexProgress | None = None) -> None:
+        """Make the index consistent with the store: rebuild it if unusable, else catch up."""
+        if self.index_problem() is not None:
+            self.rebuild_index(progress)
+        elif self.store.pending_count():
+            self.sync_index(progress)
+            if self.index_problem() is not None:
+                self.rebuild_index(progress)
+
+    def sync_index(self, progress: IndexProgress | None = None, cancel: Cancel | None = None
+                   ) -> int:
+        """Index what is queued; raises IndexBusyError if another process holds the index."""
+        return self.index.sync(self.store, progress, cancel)
+
+    def rebuild_index(self, progress: IndexProgress | None = None, cancel: Cancel | None = None
+                      ) -> bool:
+        """Rebuild the whole index from the store; False if cancelled."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        return self.index.rebuild(self.store, progress, cancel)
+
+    def _current_searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = self.index.open_searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def documents(self, order: str = "date") -> list[DocumentSummary]:
+        """Every document, for the list ('date', 'title', 'source' or 'imported' order)."""
+        return self.store.summaries(order)
+
+    def document(self, doc_id: int) -> Document:
+        """One document with its clean text."""
+        return self.store.get(doc_id)
+
+    def original(self, doc_id: int) -> bytes:
+        """The file's bytes exactly as imported."""
+        return self.blobs.get(self.store.get(doc_id).original_sha256)
+
+    def search(self, text: str, *, limit: int = 20, order: str = "relevance",
+               within: str | None = None) -> SearchResult:
+        """Full-text search; raises QueryError for a query that cannot be understood."""
+        return search.run(
+            self._current_searcher(), self.store, text, limit=limit, order=order, within=within
+        )
+
+    def timeline(self) -> list[TimelineBucket]:
+        """Documents per year and month, newest first, then undated."""
+        return self.store.timeline()
+
+    def set_read(self, doc_id: int, is_read: bool = True) -> None:
+        """Mark a document read or unread."""
+        self.store.get(doc_id)
+        self.store.set_read(doc_id, is_read)

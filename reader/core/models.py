@@ -1,0 +1,139 @@
+"""Plain dataclasses for what the app talks about; core returns these, never sqlite or Whoosh objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedDocument:
+    """What an importer makes of one file, before it is stored."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    date: dt.date | None = None
+    source: str | None = None
+    byline: str | None = None
+    language: str | None = None
+    format: str = "text"
+    encoding: str | None = None
+    # Lines dropped from the body as navigation or other stories' headlines; searchable, not shown.
+    removed: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The clean text: paragraphs separated by single newlines (offsets count code points)."""
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """One row of the document list."""
+
+    id: int
+    title: str
+    date: dt.date | None
+    source: str | None
+    byline: str | None
+    language: str | None
+    imported_from: str
+    is_read: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A stored document with its clean text."""
+
+    id: int
+    title: str
+    date: dt.date | None
+    source: str | None
+    byline: str | None
+    language: str | None
+    text: str
+    format: str
+    encoding: str | None
+    imported_from: str
+    original_sha256: str
+    original_size: int
+    imported_at: dt.datetime
+    is_read: bool
+    read_position: int
+    removed: str = ""
+    tags: tuple[str, ...] = ()
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The clean text split into paragraphs."""
+        return self.text.split("\n") if self.text else []
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the document, its score and a snippet.
+
+    ``snippet`` is HTML-escaped text in which matched words are wrapped in ``<b>...</b>``.
+    """
+
+    id: int
+    title: str
+    date: dt.date | None
+    source: str | None
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of hits plus what the whole result set looks like."""
+
+    query: str
+    total: int
+    hits: list[SearchHit]
+    suggestion: str | None
+    by_year: dict[str, int]
+    by_month: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineBucket:
+    """Number of documents in one year (month None) or one month; year None means undated."""
+
+    year: int | None
+    month: int | None
+    count: int
+
+    @property
+    def label(self) -> str:
+        """'2024', '2024-10' or 'undated'."""
+        if self.year is None:
+            return "undated"
+        if self.month is None:
+            return f"{self.year:04d}"
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFailure:
+    """A file that was not imported and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What a batch import did, file by file."""
+
+    imported: list[int] = field(default_factory=list)
+    duplicates: list[tuple[Path, int]] = field(default_factory=list)
+    failures: list[ImportFailure] = field(default_factory=list)
+    cancelled: bool = False
+    index_pending: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failures

@@ -1,0 +1,272 @@
+"""The query language and search: parse what a user types, run it, and build hits with snippets.
+
+Query language: words (all must match), "phrases", AND/OR/NOT and -word, field queries
+(title:, source:, author:, tag:), dates (date:2020, date:2020-10, date:[2020 to 2021]),
+prefix* and fuzzy~ (fuzzy~2 for two edits). Words are stemmed (run finds running); Chinese,
+Japanese and Korean text is searched by character bigrams, so any word of it can be found.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from whoosh import qparser, query, sorting
+from whoosh.highlight import ContextFragmenter, Formatter, Fragment, highlight
+from whoosh.qparser import plugins
+from whoosh.searching import Searcher
+
+from reader.core.analysis import CJK_RUN, text_analyzer
+from reader.core.errors import QueryError
+from reader.core.index import UNDATED
+from reader.core.models import SearchHit, SearchResult
+from reader.core.store import Store
+
+DEFAULT_FIELDS = ("title", "body", "removed", "source", "byline")
+FIELD_ALIASES = {
+    "byline": ["author", "by"],
+    "source": ["site", "outlet"],
+    "tags": ["tag"],
+    "body": ["text"],
+}
+_KNOWN_FIELDS = set(DEFAULT_FIELDS) | {"date", "tags"} | {a for v in FIELD_ALIASES.values() for a in v}
+_ORDERS = ("relevance", "date")
+_SNIPPET_CHARS = 220
+_NEGATION = re.compile(r'(?<![\w"])-(?=[\w"(])')
+_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?!//)")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class _MarkFormatter(Formatter):  # type: ignore[misc]
+    """HTML-escaped text with matches in <b>; overlapping CJK bigram matches are merged."""
+
+    between = " … "
+
+    def format_fragment(self, fragment: Fragment, replace: bool = False) -> str:
+        """One fragment with its matches marked."""
+        text = fragment.text
+        spans: list[list[int]] = []
+        for token in sorted(fragment.matches, key=lambda t: t.startchar):
+            if spans and token.startchar <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], token.endchar)
+            else:
+                spans.append([token.startchar, token.endchar])
+        out: list[str] = []
+        index = fragment.startchar
+        for start, end in spans:
+            out.append(html.escape(text[index:start], quote=False))
+            out.append(f"<b>{html.escape(text[start:end], quote=False)}</b>")
+            index = end
+        out.append(html.escape(text[index : fragment.endchar], quote=False))
+        return " ".join("".join(out).split())
+
+    def format(self, fragments: list[Fragment], replace: bool = False) -> str:
+        """The fragments in text order, with an ellipsis wherever text was left out."""
+        if not fragments:
+            return ""
+        fragments = sorted(fragments, key=lambda f: f.startchar)
+        prefix = "… " if fragments[0].startchar > 0 else ""
+        suffix = " …" if fragments[-1].endchar < len(fragments[-1].text) else ""
+        return prefix + self.between.join(self.format_fragment(f) for f in fragments) + suffix
+
+
+def _parser(schema: object) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(
+        list(DEFAULT_FIELDS), schema, group=qparser.AndGroup
+    )
+    parser.remove_plugin_class(plugins.SingleQuotePlugin)  # apostrophes are not quotes
+    parser.add_plugin(plugins.FuzzyTermPlugin())
+    parser.add_plugin(plugins.GtLtPlugin())
+    parser.add_plugin(plugins.FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+def _check_syntax(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError('A phrase is missing its closing quote (").')
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("A closing parenthesis ')' has no opening one.")
+    if depth:
+        raise QueryError("An opening parenthesis '(' is not closed.")
+    if text.count("[") != text.count("]"):
+        raise QueryError("A range is not closed: write date:[2020 to 2021].")
+    for match in _FIELD_PREFIX.finditer(text):
+        field = match.group(1).lower()
+        if field not in _KNOWN_FIELDS:
+            raise QueryError(
+                f'Unknown field "{match.group(1)}:". Fields are title:, source:, author:, '
+                "tag: and date:."
+            )
+        rest = text[match.end() :]
+        if not rest or rest[0].isspace():
+            raise QueryError(f'"{match.group(1)}:" needs something to look for after it.')
+    if re.search(r"(?:^|\s)[*?]", text):
+        raise QueryError("A word cannot start with * or ?: put at least one letter first.")
+
+
+def _walk(q: query.Query) -> Iterator[query.Query]:
+    yield q
+    for child in q.children():
+        yield from _walk(child)
+
+
+def _single_cjk_to_prefix(q: query.Query) -> query.Query:
+    """A lone CJK character is indexed only as the start of bigrams: search it as a prefix."""
+    if isinstance(q, query.Term) and isinstance(q.text, str) and len(q.text) == 1 \
+            and CJK_RUN.fullmatch(q.text):
+        return query.Prefix(q.fieldname, q.text, boost=q.boost)
+    return q.apply(_single_cjk_to_prefix)
+
+
+def parse(text: str, schema: object) -> query.Query:
+    """Parse a user's query; raises QueryError with a message fit to show under the search bar."""
+    text = text.strip()
+    if not text:
+        raise QueryError("Type something to search for.")
+    _check_syntax(text)
+    # "-word" means NOT word; keep hyphens inside words (China-DPRK) and dates intact.
+    text = _NEGATION.sub("NOT ", text)
+    q = _parser(schema).parse(text)
+    for node in _walk(q):
+        error = getattr(node, "error", None)
+        if error:
+            if getattr(node, "fieldname", None) == "date" or "date" in str(error):
+                raise QueryError(
+                    "Dates are written date:2020, date:2020-10, date:2020-10-06 "
+                    "or date:[2020 to 2021]."
+                )
+            raise QueryError(f"This search could not be understood: {error}")
+    if isinstance(q, type(query.NullQuery)):
+        raise QueryError("There is nothing to search for in this query.")
+    children = list(q.children()) if isinstance(q, query.compound.CompoundQuery) else []
+    if isinstance(q, query.Not) or (children and all(isinstance(n, query.Not) for n in children)):
+        raise QueryError("A search needs at least one word that must match, not only NOT words.")
+    return _single_cjk_to_prefix(q)
+
+
+def _suggest(searcher: Searcher, text: str) -> str | None:
+    """The query with unknown words replaced by the closest known ones, or None."""
+    analyzer = text_analyzer()
+    changed = False
+    out = text
+    plain = re.sub(r'"[^"]*"|\b\w+:\S+|\S*[*?~]\S*|\b(?:AND|OR|NOT)\b', " ", text)
+    for word in dict.fromkeys(_WORD.findall(plain)):
+        if len(word) < 3 or CJK_RUN.search(word) or word.isdigit():
+            continue
+        stems = [t.text for t in analyzer(word.lower())]
+        known = any(
+            searcher.doc_frequency(field, stem) for stem in stems for field in ("title", "body")
+        )
+        if known:
+            continue
+        candidates = searcher.suggest("body", word.lower(), limit=1, maxdist=2) or searcher.suggest(
+            "title", word.lower(), limit=1, maxdist=2
+        )
+        if candidates and candidates[0] != word.lower():
+            out = re.sub(rf"\b{re.escape(word)}\b", candidates[0], out, count=1)
+            changed = True
+    return out if changed else None
+
+
+def _snippet(hit_terms: set[tuple[str, bytes]], text: str, removed: str) -> str:
+    fragmenter = ContextFragmenter(maxchars=_SNIPPET_CHARS, surround=60)
+    formatter = _MarkFormatter()
+    analyzer = text_analyzer()
+    for field, content in (("body", text), ("removed", removed)):
+        words = {t.decode("utf-8") for f, t in hit_terms if f == field}
+        if not words or not content:
+            continue
+        # Removed lines are unrelated to each other: show only the one that matched.
+        pieces = [content] if field == "body" else content.split("\n")
+        for piece in pieces:
+            marked = highlight(piece, words, analyzer, fragmenter, formatter, top=2)
+            if marked:
+                return str(marked)
+    first = " ".join(text[: _SNIPPET_CHARS + 40].split())
+    if len(first) > _SNIPPET_CHARS:
+        first = first[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return html.escape(first, quote=False)
+
+
+def _within_filter(within: str | None) -> query.Query | None:
+    if not within:
+        return None
+    if within == UNDATED:
+        return query.Term("year", UNDATED)
+    if re.fullmatch(r"\d{4}", within):
+        return query.Term("year", within)
+    if re.fullmatch(r"\d{4}-\d{2}", within):
+        return query.Term("month", within)
+    raise QueryError(f"Unknown timeline period {within!r}: use 2020, 2020-10 or undated.")
+
+
+def run(
+    searcher: Searcher,
+    store: Store,
+    text: str,
+    *,
+    limit: int = 20,
+    order: str = "relevance",
+    within: str | None = None,
+) -> SearchResult:
+    """Search for ``text``; hits come with snippets, the result with counts per year and month."""
+    if order not in _ORDERS:
+        raise QueryError(f"Unknown order {order!r}: use relevance or date.")
+    q = parse(text, searcher.schema)
+    facets = {
+        "year": sorting.FieldFacet("year", maptype=sorting.Count),
+        "month": sorting.FieldFacet("month", maptype=sorting.Count),
+    }
+    kwargs: dict[str, object] = {"limit": max(1, limit), "terms": True, "groupedby": facets}
+    if order == "date":
+        kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
+    within_filter = _within_filter(within)
+    if within_filter is not None:
+        kwargs["filter"] = within_filter
+    results = searcher.search(q, **kwargs)
+    total = len(results)
+    hit_ids = [int(hit["id"]) for hit in results[: max(0, limit)]]
+    summaries = {s.id: s for s in store.summaries(ids=hit_ids)}
+    texts = store.texts(hit_ids)
+    hits: list[SearchHit] = []
+    for hit in results[: max(0, limit)]:
+        doc_id = int(hit["id"])
+        summary = summaries.get(doc_id)
+        if summary is None:
+            continue  # deleted since the index was written; the queue will catch up
+        body, removed = texts.get(doc_id, ("", ""))
+        terms = set(hit.matched_terms()) if hit.matched_terms() else set()
+        hits.append(
+            SearchHit(
+                id=doc_id,
+                title=summary.title,
+                date=summary.date,
+                source=summary.source,
+                snippet=_snippet(terms, body, removed),
+                score=float(hit.score) if hit.score is not None else 0.0,
+            )
+        )
+    by_year = _counts(results.groups("year"))
+    by_month = _counts(results.groups("month"))
+    return SearchResult(
+        query=text,
+        total=total,
+        hits=hits,
+        suggestion=_suggest(searcher, text),
+        by_year=by_year,
+        by_month=by_month,
+    )
+
+
+def _counts(groups: dict[object, int]) -> dict[str, int]:
+    counts = {str(key): int(value) for key, value in groups.items() if key is not None}
+    dated = sorted((k for k in counts if k != UNDATED), reverse=True)
+    ordered = {k: counts[k] for k in dated}
+    if UNDATED in counts:
+        ordered[UNDATED] = counts[UNDATED]
+    return ordered
+

@@ -1,0 +1,426 @@
+"""The SQLite store: the source of truth for documents, reading state and, later, user notes.
+
+One Store (one connection) per thread. Every write is one short transaction; a change to a
+document also queues it for the search index in the same transaction, so a crash at any
+moment leaves the index either up to date or knowingly behind (never silently stale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.errors import DocumentNotFound, LibraryError
+from reader.core.models import Document, DocumentSummary, ExtractedDocument, TimelineBucket
+
+# Each entry upgrades the schema by one version; never edit an entry once released.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE originals (
+        sha256     TEXT PRIMARY KEY,          -- content address of the kept file in originals/
+        size       INTEGER NOT NULL,
+        stored_at  TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id              INTEGER PRIMARY KEY,
+        original_sha256 TEXT NOT NULL UNIQUE REFERENCES originals(sha256),
+        text_sha256     TEXT NOT NULL,        -- of the clean text, to spot re-encoded copies
+        title           TEXT NOT NULL,
+        pub_date        TEXT,                 -- YYYY-MM-DD, NULL when unknown
+        source          TEXT,
+        byline          TEXT,
+        language        TEXT,
+        text            TEXT NOT NULL,        -- paragraphs joined by newlines, offsets in code points
+        removed         TEXT NOT NULL DEFAULT '',  -- navigation lines dropped from the body
+        tags            TEXT NOT NULL DEFAULT '[]',
+        format          TEXT NOT NULL,
+        encoding        TEXT,
+        imported_from   TEXT NOT NULL,        -- path or URL as the user gave it
+        imported_at     TEXT NOT NULL,
+        is_read         INTEGER NOT NULL DEFAULT 0,
+        read_position   INTEGER NOT NULL DEFAULT 0,
+        CHECK (pub_date IS NULL OR pub_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+    );
+    CREATE INDEX documents_by_date ON documents(pub_date);
+    CREATE INDEX documents_by_text ON documents(text_sha256);
+    -- Documents whose index entry must be (re)written or deleted, emptied after each commit
+    -- of the search index. No foreign key: a deleted document stays queued for removal.
+    CREATE TABLE index_queue (
+        doc_id INTEGER PRIMARY KEY,
+        seq    INTEGER NOT NULL              -- grows with every change; see mark_indexed()
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_SUMMARY_COLUMNS = "id, title, pub_date, source, byline, language, imported_from, is_read"
+_ORDERS = {
+    "date": "pub_date IS NULL, pub_date DESC, id DESC",
+    "title": "title COLLATE NOCASE, id",
+    "source": "source IS NULL, source COLLATE NOCASE, pub_date DESC, id",
+    "imported": "id DESC",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """What the search index needs of one document."""
+
+    id: int
+    title: str
+    date: dt.date | None
+    source: str | None
+    byline: str | None
+    text: str
+    removed: str
+    tags: tuple[str, ...]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _summary(row: sqlite3.Row) -> DocumentSummary:
+    return DocumentSummary(
+        id=row["id"],
+        title=row["title"],
+        date=_date(row["pub_date"]),
+        source=row["source"],
+        byline=row["byline"],
+        language=row["language"],
+        imported_from=row["imported_from"],
+        is_read=bool(row["is_read"]),
+    )
+
+
+class Store:
+    """The library database at ``path`` (created and migrated on open)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"Cannot open the library database {path}: {exc}") from exc
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it is committed, or none of it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"The library at {self.path.parent} was written by a newer Reader "
+                f"(schema {version}, this one knows {SCHEMA_VERSION}); please update Reader."
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction() as db:
+                for statement in _statements(MIGRATIONS[number]):
+                    db.execute(statement)
+                if number == 0:
+                    db.execute(
+                        "INSERT INTO meta(key, value) VALUES ('library_id', ?)", (uuid.uuid4().hex,)
+                    )
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    # -- library-wide facts -------------------------------------------------------------------
+
+    @property
+    def library_id(self) -> str:
+        """A random id of this library, so that an index can tell it belongs to it."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'library_id'").fetchone()
+        return str(row[0])
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value in the meta table."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def count(self) -> int:
+        """Number of documents."""
+        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def find_duplicate(self, original_sha256: str, text_sha256: str | None = None) -> int | None:
+        """The id of a document with the same original bytes (or the same clean text)."""
+        row = self._db.execute(
+            "SELECT id FROM documents WHERE original_sha256 = ? OR text_sha256 = ? LIMIT 1",
+            (original_sha256, text_sha256 or ""),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def add_document(
+        self,
+        doc: ExtractedDocument,
+        *,
+        original_sha256: str,
+        original_size: int,
+        text_sha256: str,
+        imported_from: str,
+    ) -> int:
+        """Insert a document (and its original's record) and queue it for indexing."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO originals(sha256, size, stored_at) VALUES (?, ?, ?)",
+                (original_sha256, original_size, now),
+            )
+            cursor = db.execute(
+                "INSERT INTO documents(original_sha256, text_sha256, title, pub_date, source,"
+                " byline, language, text, removed, format, encoding, imported_from, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    original_sha256,
+                    text_sha256,
+                    doc.title,
+                    doc.date.isoformat() if doc.date else None,
+                    doc.source,
+                    doc.byline,
+                    doc.language,
+                    doc.text,
+                    "\n".join(doc.removed),
+                    doc.format,
+                    doc.encoding,
+                    imported_from,
+                    now,
+                ),
+            )
+            doc_id = int(cursor.lastrowid or 0)
+            _queue(db, [doc_id])
+        return doc_id
+
+    def get(self, doc_id: int) -> Document:
+        """The document with this id; raises DocumentNotFound."""
+        row = self._db.execute(
+            "SELECT d.*, o.size FROM documents d JOIN originals o ON o.sha256 = d.original_sha256"
+            " WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            raise DocumentNotFound(f"There is no document with id {doc_id}.")
+        return Document(
+            id=row["id"],
+            title=row["title"],
+            date=_date(row["pub_date"]),
+            source=row["source"],
+            byline=row["byline"],
+            language=row["language"],
+            text=row["text"],
+            format=row["format"],
+            encoding=row["encoding"],
+            imported_from=row["imported_from"],
+            original_sha256=row["original_sha256"],
+            original_size=row["size"],
+            imported_at=dt.datetime.fromisoformat(row["imported_at"]),
+            is_read=bool(row["is_read"]),
+            read_position=row["read_position"],
+            removed=row["removed"],
+            tags=tuple(json.loads(row["tags"])),
+        )
+
+    def summaries(self, order: str = "date", ids: Sequence[int] | None = None
+                  ) -> list[DocumentSummary]:
+        """Document list rows in the given order ('date', 'title', 'source', 'imported')."""
+        if order not in _ORDERS:
+            raise ValueError(f"unknown order {order!r}")
+        if ids is None:
+            rows = self._db.execute(
+                f"SELECT {_SUMMARY_COLUMNS} FROM documents ORDER BY {_ORDERS[order]}"
+            ).fetchall()
+            return [_summary(row) for row in rows]
+        by_id = {s.id: s for s in self._summaries_by_id(ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _summaries_by_id(self, ids: Sequence[int]) -> Iterator[DocumentSummary]:
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {_SUMMARY_COLUMNS} FROM documents WHERE id IN ({marks})", chunk
+            )
+            yield from (_summary(row) for row in rows)
+
+    def texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(clean text, removed lines) of these documents, for snippets."""
+        out: dict[int, tuple[str, str]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT id, text, removed FROM documents WHERE id IN ({marks})", chunk
+            )
+            out.update((row[0], (row[1], row[2])) for row in rows)
+        return out
+
+    def set_read(self, doc_id: int, is_read: bool) -> None:
+        """Mark a document read or unread."""
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET is_read = ? WHERE id = ?", (int(is_read), doc_id))
+
+    def set_read_position(self, doc_id: int, position: int) -> None:
+        """Remember where the user is in a document (a character offset in its clean text)."""
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET read_position = ? WHERE id = ?", (position, doc_id))
+
+    # -- timeline -----------------------------------------------------------------------------
+
+    def timeline(self, ids: Iterable[int] | None = None) -> list[TimelineBucket]:
+        """Documents per year and per month (newest first), then undated; optionally of ``ids``."""
+        if ids is None:
+            rows = self._db.execute(
+                "SELECT substr(pub_date, 1, 7) AS ym, COUNT(*) FROM documents GROUP BY ym"
+            ).fetchall()
+            months = {row[0]: int(row[1]) for row in rows}
+        else:
+            months = {}
+            for chunk in _chunks(list(ids), 500):
+                marks = ",".join("?" * len(chunk))
+                for row in self._db.execute(
+                    f"SELECT substr(pub_date, 1, 7), COUNT(*) FROM documents"
+                    f" WHERE id IN ({marks}) GROUP BY 1",
+                    chunk,
+                ):
+                    months[row[0]] = months.get(row[0], 0) + int(row[1])
+        return buckets_from_months(months)
+
+    # -- the index queue ----------------------------------------------------------------------
+
+    def pending_index(self, limit: int = 1000) -> list[tuple[int, int]]:
+        """(document id, change number) of documents whose index entry is out of date."""
+        rows = self._db.execute(
+            "SELECT doc_id, seq FROM index_queue ORDER BY doc_id LIMIT ?", (limit,)
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+    def pending_count(self) -> int:
+        """Number of documents waiting for the index."""
+        return int(self._db.execute("SELECT COUNT(*) FROM index_queue").fetchone()[0])
+
+    def mark_indexed(self, entries: Sequence[tuple[int, int]]) -> None:
+        """Drop (id, change number) entries once the index has committed them.
+
+        An entry whose document changed again meanwhile has a higher number and stays queued.
+        """
+        with self.transaction() as db:
+            db.executemany("DELETE FROM index_queue WHERE doc_id = ? AND seq <= ?", entries)
+
+    def queue_all_for_index(self) -> None:
+        """Queue every document, for a full rebuild of the index."""
+        with self.transaction() as db:
+            _queue(db, None)
+
+    def all_ids(self) -> list[int]:
+        """Every document id, ascending."""
+        return [int(row[0]) for row in self._db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def index_rows(self, ids: Sequence[int]) -> dict[int, IndexRow]:
+        """What the index needs of these documents; ids that no longer exist are absent."""
+        out: dict[int, IndexRow] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                "SELECT id, title, pub_date, source, byline, text, removed, tags FROM documents"
+                f" WHERE id IN ({marks})",
+                chunk,
+            ):
+                out[row["id"]] = IndexRow(
+                    id=row["id"],
+                    title=row["title"],
+                    date=_date(row["pub_date"]),
+                    source=row["source"],
+                    byline=row["byline"],
+                    text=row["text"],
+                    removed=row["removed"],
+                    tags=tuple(json.loads(row["tags"])),
+                )
+        return out
+
+    def original_hashes(self) -> set[str]:
+        """Hashes of every kept original file."""
+        return {str(row[0]) for row in self._db.execute("SELECT sha256 FROM originals")}
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split an SQL script into statements (executescript() would commit on its own)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+    if buffer.strip():
+        raise ValueError("incomplete SQL statement in a migration")
+
+
+def _queue(db: sqlite3.Connection, ids: Sequence[int] | None) -> None:
+    """Queue documents (all when ``ids`` is None) for the index, inside the caller's transaction."""
+    seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM index_queue").fetchone()[0])
+    upsert = " ON CONFLICT(doc_id) DO UPDATE SET seq = excluded.seq"
+    if ids is None:
+        db.execute(f"INSERT INTO index_queue(doc_id, seq) SELECT id, ? FROM documents WHERE 1{upsert}",
+                   (seq,))
+    else:
+        db.executemany(f"INSERT INTO index_queue(doc_id, seq) VALUES (?, ?){upsert}",
+                       [(i, seq) for i in ids])
+
+
+def buckets_from_months(months: dict[str | None, int]) -> list[TimelineBucket]:
+    """Year and month buckets from counts keyed by 'YYYY-MM' (None for undated)."""
+    years: dict[int, int] = {}
+    for ym, count in months.items():
+        if ym:
+            years[int(ym[:4])] = years.get(int(ym[:4]), 0) + count
+    buckets: list[TimelineBucket] = []
+    for year in sorted(years, reverse=True):
+        buckets.append(TimelineBucket(year, None, years[year]))
+        for ym in sorted((k for k in months if k and int(k[:4]) == year), reverse=True):
+            buckets.append(TimelineBucket(year, int(ym[5:7]), months[ym]))
+    if months.get(None):
+        buckets.append(TimelineBucket(None, None, months[None]))
+    return buckets
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
