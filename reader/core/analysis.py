@@ -17,9 +17,9 @@ from whoosh.lang import stemmer_for_language
 
 _CJK_CLASS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
-_TOKEN = re.compile(
-    rf"(?P<cjk>[{_CJK_CLASS}]+)|(?P<word>(?:(?![{_CJK_CLASS}])[^\W_])+(?:['’](?:(?![{_CJK_CLASS}])[^\W_])+)*)"
-)
+# Apostrophes split words (l'Élysée -> l, élysée; people's -> people, s); a query containing
+# one becomes a phrase, so "people's" still finds exactly that.
+_TOKEN = re.compile(rf"(?P<cjk>[{_CJK_CLASS}]+)|(?P<word>(?:(?![{_CJK_CLASS}])[^\W_])+)")
 # Full-width ASCII (common in CJK text) maps one-to-one onto ASCII, keeping every offset.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
@@ -98,7 +98,7 @@ class MixedTokenizer(Tokenizer):  # type: ignore[misc]
                     yield token
                 pos += max(1, len(text) - 1)
             else:
-                token.text = text.lower().replace("’", "'")
+                token.text = text.lower()
                 token.boost = 1.0
                 token.stopped = False
                 if keeporiginal:

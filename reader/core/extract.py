@@ -53,7 +53,7 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|→|/|\\|::)\s*")
-_LABELLED_SOURCE = re.compile(r"(?:^|[|·•,;]\s*)(?:source|来源|出处|via)\s*[:：]\s*(?P<src>[^|·•;]+)",
+_LABELLED_SOURCE = re.compile(r"(?:^|[|·•,;\s]\s*)(?:source|来源|出处|via)\s*[:：]\s*(?P<src>[^|·•;]+)",
                               re.IGNORECASE)
 _BYLINE = re.compile(
     r"(?:^|[\s|·•,(])(?:by|written by|author|authors|reporter|reported by|words by|text by"
@@ -264,7 +264,7 @@ def _title_after_date(block: _Block) -> str | None:
     if not block.dates or block.dates[0].start > 20:
         return None
     rest = _strip_meta(block.text[: block.dates[0].end], block.dates[:1])
-    tail = _clean_line(block.text[block.dates[0].end :].strip(" |·•,;:-–—/"))
+    tail = _clean_line(_TIME.sub(" ", block.text[block.dates[0].end :]).strip(" |·•,;:-–—/"))
     if rest and not _DATE_LABEL.fullmatch(rest + " "):
         if len(_words(rest)) > 2:
             return None
@@ -459,7 +459,10 @@ def extract_article(text: str, *, fallback_title: str = "", today: dt.date | Non
             related = block.kind == "text" and script_of(block.text) == script and (
                 len(_content_words(block.text) & lead) >= 0.3 * max(1, len(_content_words(block.text)))
             )
-            if is_title or block.kind == "meta":
+            if is_title:
+                continue
+            if block.kind == "meta":
+                removed.append(block.text)
                 continue
             (kept if related else removed).append(block.text)
         elif is_title or block.kind in ("nav", "junk", "teaser"):

@@ -36,6 +36,11 @@ _SNIPPET_CHARS = 220
 _NEGATION = re.compile(r'(?<![\w"])-(?=[\w"(])')
 _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?!//)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_DAY = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
+_DATE_VALUE = re.compile(r"\bdate:(\[[^\]]*\]|\{[^}]*\}|[^\s()]+)", re.IGNORECASE)
+_DATE_OK = re.compile(rf"[<>]=?{_DAY}|{_DAY}|[\[{{]\s*(?:{_DAY})?\s*to\s*(?:{_DAY})?\s*[\]}}]",
+                      re.IGNORECASE)
+_DATE_HELP = "Dates are written date:2020, date:2020-10, date:2020-10-06 or date:[2020 to 2021]."
 
 
 class _MarkFormatter(Formatter):  # type: ignore[misc]
@@ -104,6 +109,9 @@ def _check_syntax(text: str) -> None:
         rest = text[match.end() :]
         if not rest or rest[0].isspace():
             raise QueryError(f'"{match.group(1)}:" needs something to look for after it.')
+    for value in _DATE_VALUE.findall(text):
+        if not _DATE_OK.fullmatch(value):
+            raise QueryError(_DATE_HELP)
     if re.search(r"(?:^|\s)[*?]", text):
         raise QueryError("A word cannot start with * or ?: put at least one letter first.")
 
@@ -134,12 +142,8 @@ def parse(text: str, schema: object) -> query.Query:
     for node in _walk(q):
         error = getattr(node, "error", None)
         if error:
-            if getattr(node, "fieldname", None) == "date" or "date" in str(error):
-                raise QueryError(
-                    "Dates are written date:2020, date:2020-10, date:2020-10-06 "
-                    "or date:[2020 to 2021]."
-                )
-            raise QueryError(f"This search could not be understood: {error}")
+            hint = f" {_DATE_HELP}" if "date:" in text.lower() else ""
+            raise QueryError(f"This search could not be understood ({error}).{hint}")
     if isinstance(q, type(query.NullQuery)):
         raise QueryError("There is nothing to search for in this query.")
     children = list(q.children()) if isinstance(q, query.compound.CompoundQuery) else []

@@ -1,0 +1,236 @@
+"""Importing into the library: seeds, duplicates, bad files, crashes and the index's consistency."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from reader.core.library import Library
+from tests.conftest import SEEDS, write_articles
+
+CHINESE = (
+    "两国领导人互致贺电\n\n2024年10月06日 来源：新华社\n\n"
+    "新华社北京10月6日电 国家主席今天同对方领导人互致贺电，庆祝两国建交七十五周年。"
+    "双方表示，愿同对方一道，加强战略沟通，深化友好交流合作。\n"
+)
+
+
+def _snapshot(library: Library) -> tuple[int, int, list[Path]]:
+    blobs = sorted(library.blobs.root.rglob("*"))
+    return library.store.count(), library.store.pending_count(), blobs
+
+
+def test_empty_data_dir_gets_the_seeds_once(data_dir):
+    with Library.open(data_dir) as library:
+        assert library.store.count() == len(SEEDS) == 5
+        titles = {doc.title for doc in library.documents()}
+        assert "Xi, Kim announce 2024 as China-DPRK Friendship Year" in titles
+    with Library.open(data_dir) as library:
+        assert library.store.count() == 5
+
+
+def test_no_seed_leaves_the_library_empty(data_dir):
+    with Library.open(data_dir, seed=False) as library:
+        assert library.documents() == []
+        assert library.timeline() == []
+
+
+def test_layout_of_the_data_dir(library, data_dir):
+    assert (data_dir / "library.sqlite3").is_file()
+    assert (data_dir / "index-v1").is_dir()
+    kept = [p for p in (data_dir / "originals").rglob("*") if p.is_file()]
+    assert len(kept) == 5
+
+
+def test_the_original_is_kept_even_when_the_file_goes(empty_library, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(SEEDS[0].read_bytes())
+    (doc_id,) = empty_library.import_paths([path]).imported
+    path.unlink()
+    assert empty_library.original(doc_id) == SEEDS[0].read_bytes()
+    assert empty_library.document(doc_id).imported_from == str(path)
+
+
+def test_same_content_is_not_imported_twice(library, tmp_path):
+    copy = tmp_path / "renamed copy.txt"
+    copy.write_bytes(SEEDS[1].read_bytes())
+    report = library.import_paths([copy, SEEDS[1]])
+    assert report.imported == []
+    assert len(report.duplicates) == 2
+    assert library.store.count() == 5
+
+
+def test_same_article_in_another_encoding_is_a_duplicate(empty_library, tmp_path):
+    (tmp_path / "utf8.txt").write_text(CHINESE, encoding="utf-8")
+    (tmp_path / "gbk.txt").write_text(CHINESE, encoding="gbk")
+    report = empty_library.import_paths([tmp_path / "utf8.txt", tmp_path / "gbk.txt"])
+    assert len(report.imported) == 1
+    assert len(report.duplicates) == 1
+
+
+def test_bad_files_fail_clearly_and_the_rest_of_the_batch_imports(empty_library, tmp_path):
+    folder = tmp_path / "batch"
+    write_articles(folder, 2)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_bytes(b"  \n\n\t\n")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "garbage.txt").write_bytes(bytes(range(0x80, 0x100)) * 40)
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    page = tmp_path / "page.html"  # a folder import skips formats it cannot read; a file is tried
+    page.write_bytes(b"<!DOCTYPE html><html><body>hi</body></html>")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
+    (folder / "gbk.txt").write_bytes(CHINESE.encode("gbk"))
+    (folder / "latin1.txt").write_bytes(
+        ("Café crème\n\n" + "Le président a rencontré les syndicats à l'Élysée. " * 5).encode("latin-1")
+    )
+    with (folder / "huge.txt").open("wb") as handle:
+        handle.write(b"All work and no play makes Jack a dull boy.\n" * 480_000)  # 21 MB
+    before = _snapshot(empty_library)
+
+    report = empty_library.import_paths([folder, page, tmp_path / "missing.txt"])
+
+    reasons = {f.path.name: f.reason for f in report.failures}
+    assert reasons == {
+        "empty.txt": "the file is empty",
+        "blank.txt": "the file is empty",
+        "binary.txt": "it looks like binary data, not text",
+        "garbage.txt": "its text encoding could not be recognised (is it a text file?)",
+        "image.txt": "it is a PNG image, which Reader cannot import yet",
+        "page.html": "it is a web page (HTML), which Reader cannot import yet",
+        "huge.txt": "it is too large (20.1 MB; Reader imports articles up to 10 MB)",
+        "missing.txt": "the file does not exist",
+    }
+    assert len(report.imported) == 4  # two articles, GBK and Latin-1
+    count, pending, blobs = _snapshot(empty_library)
+    assert count == before[0] + 4
+    assert pending == 0
+    assert len(blobs) - len(before[2]) <= 8  # 4 files + at most 4 new fan-out folders
+    gbk = empty_library.document(report.imported[2])
+    assert gbk.title == "两国领导人互致贺电" and gbk.encoding == "gb18030"
+    latin = empty_library.document(report.imported[3])
+    assert latin.title == "Café crème"
+    assert empty_library.search("élysée").total == 1
+
+
+def test_a_failing_file_leaves_the_library_exactly_as_it_was(library, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    db = library.data_dir / "library.sqlite3"
+    dump_before = "\n".join(sqlite3.connect(db).iterdump())
+    blobs_before = sorted(library.blobs.root.rglob("*"))
+    report = library.import_paths([bad])
+    assert [f.reason for f in report.failures] == ["it looks like binary data, not text"]
+    assert "\n".join(sqlite3.connect(db).iterdump()) == dump_before
+    assert sorted(library.blobs.root.rglob("*")) == blobs_before
+
+
+def test_read_state_and_position_survive_a_restart(data_dir):
+    with Library.open(data_dir) as library:
+        doc_id = library.documents()[0].id
+        library.set_read(doc_id)
+        library.store.set_read_position(doc_id, 1234)
+    with Library.open(data_dir) as library:
+        doc = library.document(doc_id)
+        assert doc.is_read and doc.read_position == 1234
+
+
+def test_missing_index_is_rebuilt_at_open(data_dir):
+    Library.open(data_dir).close()
+    shutil.rmtree(data_dir / "index-v1")
+    with Library.open(data_dir) as library:
+        assert library.search("treaty").total == 1
+
+
+def test_stale_index_is_detected_and_rebuilt(data_dir):
+    Library.open(data_dir).close()
+    ix = whoosh_index.open_dir(str(data_dir / "index-v1"))
+    with ix.writer() as writer:
+        writer.delete_by_term("id", "1")
+    with Library.open(data_dir) as library:
+        assert library.index.doc_count() == 5
+        assert library.search("source:xinhua").total == 2
+
+
+def test_index_of_another_library_is_not_trusted(tmp_path, data_dir):
+    other = tmp_path / "other"
+    Library.open(other, seed=False).close()
+    Library.open(data_dir).close()
+    shutil.rmtree(data_dir / "index-v1")
+    shutil.copytree(other / "index-v1", data_dir / "index-v1")
+    with Library.open(data_dir) as library:
+        assert library.index_problem() is None
+        assert library.search("treaty").total == 1
+
+
+def test_import_while_another_process_holds_the_index(data_dir, tmp_path):
+    write_articles(tmp_path / "new", 3)
+    with Library.open(data_dir, lock_timeout=0.3) as library:
+        held = threading.Event()
+        release = threading.Event()
+
+        def hold() -> None:
+            with library.index.write_lock():
+                held.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait(5)
+        try:
+            report = library.import_paths([tmp_path / "new"])
+        finally:
+            release.set()
+            holder.join()
+        assert len(report.imported) == 3
+        assert report.index_pending == 3
+    with Library.open(data_dir) as library:  # the next start catches up
+        assert library.store.pending_count() == 0
+        assert library.search("\"article number\"").total == 3
+
+
+def _kill_import_after(data_dir: Path, folder: Path, marker: str) -> None:
+    env = {**os.environ, "READER_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reader", "--no-seed", "import", str(folder)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if marker in line:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.mark.parametrize("marker", ["[40/", "[150/150]"])
+def test_a_killed_import_leaves_a_consistent_library_and_a_rerun_completes_it(
+    data_dir, tmp_path, marker
+):
+    folder = tmp_path / "articles"
+    write_articles(folder, 150)
+    _kill_import_after(data_dir, folder, marker)
+
+    with Library.open(data_dir, seed=False) as library:
+        stored = library.store.count()
+        assert 0 < stored <= 150
+        assert library.index_problem() is None
+        assert library.index.doc_count() == stored
+        for doc in library.documents():
+            assert library.blobs.path(library.document(doc.id).original_sha256).is_file()
+        report = library.import_paths([folder])
+        assert len(report.imported) + len(report.duplicates) == 150
+        assert not report.failures
+        assert library.store.count() == 150
+        assert library.search("\"article number\"").total == 150
