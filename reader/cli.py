@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-seed",
         action="store_true",
-        help=f"do not import the sample articles into a new library (or set ${paths.NO_SEED_ENV}=1)",
+        help=f"do not import the sample articles into a new library (or ${paths.NO_SEED_ENV}=1)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from reader.core.library import Library  # noqa: E402
-from reader.paths import seeds_dir  # noqa: E402
+from reader.core.library import Library
+from reader.paths import seeds_dir
 
 SEEDS = sorted(seeds_dir().glob("*.txt"))
 
@@ -49,9 +49,12 @@ def seed_id(library: Library, prefix: str) -> int:
 
 
 _WORDS = (
-    "council harbour railway budget election festival museum drought vaccine orchestra "
-    "satellite glacier tariff summit village bridge library ferry copper wheat archive "
-    "parliament reservoir telescope monsoon lantern vineyard marathon volcano"
+    "c o u n c i l h a r b o u r r a i l w a y b u d g e t e l e c t i o n f e s t i "
+    "v a l m u s e u m d r o u g h t v a c c i n e o r c h e s t r a s a t e l l i t "
+    "e g l a c i e r t a r i f f s u m m i t v i l l a g e b r i d g e l i b r a r y "
+    "f e r r y c o p p e r w h e a t a r c h i v e p a r l i a m e n t r e s e r v o "
+    "i r t e l e s c o p e m o n s o o n l a n t e r n v i n e y a r d m a r a t h o "
+    "n v o l c a n o"
 ).split()
 
 

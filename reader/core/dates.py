@@ -1,4 +1,4 @@
-"""Find publication dates written in running text ("Oct. 6", "11 October, 2020", "2024-10-06"...)."""
+"""Find publication dates written in running text ("Oct. 6", "11 October, 2020", "2024-10-06")."""
 
 from __future__ import annotations
 
@@ -26,17 +26,44 @@ _NOT_DIGIT_AFTER = r"(?![\d])"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("iso", _NOT_DIGIT_BEFORE + r"(?P<year>(?:1[89]|20)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)"
-         r"(?P<day>[0-3]?\d)" + _NOT_DIGIT_AFTER),
-        ("cjk", r"(?P<year>(?:1[89]|20)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*[日号]"),
-        ("mdy", _NOT_DIGIT_BEFORE + _MONTH + r"\s+" + _DAY + r"(?:\s*,\s*|\s+)" + _YEAR4
-         + _NOT_DIGIT_AFTER),
-        ("dmy", _NOT_DIGIT_BEFORE + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR4
-         + _NOT_DIGIT_AFTER),
-        ("dmyy", _NOT_DIGIT_BEFORE + _DAY + r"[\s-]+" + _MONTH + r"[\s-]+" + _YEAR2
-         + r"(?![\d:])"),
-        ("numeric", _NOT_DIGIT_BEFORE + r"(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)"
-         + _YEAR4 + _NOT_DIGIT_AFTER),
+        (
+            "iso",
+            _NOT_DIGIT_BEFORE
+            + r"(?P<year>(?:1[89]|20)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)"
+            r"(?P<day>[0-3]?\d)" + _NOT_DIGIT_AFTER,
+        ),
+        (
+            "cjk",
+            r"(?P<year>(?:1[89]|20)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*[日号]",
+        ),
+        (
+            "mdy",
+            _NOT_DIGIT_BEFORE
+            + _MONTH
+            + r"\s+"
+            + _DAY
+            + r"(?:\s*,\s*|\s+)"
+            + _YEAR4
+            + _NOT_DIGIT_AFTER,
+        ),
+        (
+            "dmy",
+            _NOT_DIGIT_BEFORE
+            + _DAY
+            + r"\s+(?:of\s+)?"
+            + _MONTH
+            + r",?\s+"
+            + _YEAR4
+            + _NOT_DIGIT_AFTER,
+        ),
+        ("dmyy", _NOT_DIGIT_BEFORE + _DAY + r"[\s-]+" + _MONTH + r"[\s-]+" + _YEAR2 + r"(?![\d:])"),
+        (
+            "numeric",
+            _NOT_DIGIT_BEFORE
+            + r"(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)"
+            + _YEAR4
+            + _NOT_DIGIT_AFTER,
+        ),
         ("cjk_md", r"(?<!\d)(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*[日号]"),
         ("md", _NOT_DIGIT_BEFORE + _MONTH + r"\s+" + _DAY + r"(?![\d:])"),
         ("dm", _NOT_DIGIT_BEFORE + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?![a-z])"),

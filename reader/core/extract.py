@@ -11,6 +11,7 @@ the byline live; navigation and other stories are removed from the body but kept
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,9 +26,9 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _STOPWORDS = frozenset(
-    "a an the of to in on at for and or but with by from as is are was were be been this that it"
-    " its his her their our your has have had will would said says he she they we you i not no"
-    " into over after before about than which who whom".split()
+    "a an the of to in on at for and or but with by from as is are was were be been this that"
+    " it its his her their our your has have had will would said says he she they we you i not"
+    " no into over after before about than which who whom".split()
 )
 
 # Interface labels of web pages; a line made only of these is navigation, not text.
@@ -53,8 +54,9 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|→|/|\\|::)\s*")
-_LABELLED_SOURCE = re.compile(r"(?:^|[|·•,;\s]\s*)(?:source|来源|出处|via)\s*[:：]\s*(?P<src>[^|·•;]+)",
-                              re.IGNORECASE)
+_LABELLED_SOURCE = re.compile(
+    r"(?:^|[|·•,;\s]\s*)(?:source|来源|出处|via)\s*[:：]\s*(?P<src>[^|·•;]+)", re.IGNORECASE
+)
 _BYLINE = re.compile(
     r"(?:^|[\s|·•,(])(?:by|written by|author|authors|reporter|reported by|words by|text by"
     r"|作者|记者|文)\s*[:：]?\s+(?P<name>[^\W\d_][\w.'’-]*(?:\s+(?:[^\W\d_][\w.'’-]*|de|van|von|"
@@ -75,12 +77,21 @@ _DATE_LABEL = re.compile(
     r"|issued|time|on|at|发布时间|发布日期|时间|日期|更新)\b\s*[:：]?",
     re.IGNORECASE,
 )
-_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|hrs|h|GMT|UTC|BST|EST|EDT|CST|IST"
-                   r"|[+-]\d{2}:?\d{2})?\b", re.IGNORECASE)
-_WEEKDAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?"
-                      r"\b\.?,?", re.IGNORECASE)
-_SOURCE_SUFFIX = re.compile(r"\s+(?:bureau|desk|news desk|staff|staff reporter|correspondent|team"
-                            r"|online|web desk|digital)$", re.IGNORECASE)
+_TIME = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|hrs|h|GMT|UTC|BST|EST|EDT|CST|IST"
+    r"|[+-]\d{2}:?\d{2})?\b",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?"
+    r"\b\.?,?",
+    re.IGNORECASE,
+)
+_SOURCE_SUFFIX = re.compile(
+    r"\s+(?:bureau|desk|news desk|staff|staff reporter|correspondent|team"
+    r"|online|web desk|digital)$",
+    re.IGNORECASE,
+)
 _TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
 _ALNUM_ID = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*\d)\w{6,}\b")
 _BIG_NUMBER = re.compile(r"\b\d{3,}\b")
@@ -141,7 +152,7 @@ def paragraphs_from_text(text: str) -> list[str]:
             paragraphs.extend(_clean_line(line) for line in run)
             continue
         current = [run[0]]
-        for previous, line in zip(run, run[1:], strict=False):
+        for previous, line in itertools.pairwise(run):
             prev_text = previous.strip()
             starts_new = (
                 _indent(line) > _indent(previous)
@@ -250,8 +261,9 @@ def _classify(block: _Block) -> None:
         block.kind = "teaser"
     elif _is_prose(text):
         block.kind = "prose"
-    elif _LABELLED_SOURCE.search(text) or (block.dates and len(_strip_meta(text, block.dates)) < 60
-                                           and not _title_after_date(block)):
+    elif _LABELLED_SOURCE.search(text) or (
+        block.dates and len(_strip_meta(text, block.dates)) < 60 and not _title_after_date(block)
+    ):
         block.kind = "meta"
     elif _has_byline(text) and len(_WORD.findall(text)) <= 12:
         block.kind = "meta"
@@ -265,9 +277,8 @@ def _title_after_date(block: _Block) -> str | None:
         return None
     rest = _strip_meta(block.text[: block.dates[0].end], block.dates[:1])
     tail = _clean_line(_TIME.sub(" ", block.text[block.dates[0].end :]).strip(" |·•,;:-–—/"))
-    if rest and not _DATE_LABEL.fullmatch(rest + " "):
-        if len(_words(rest)) > 2:
-            return None
+    if len(_words(rest)) > 2:
+        return None  # more than a label before the date: not a date line
     if len(_words(tail)) < 4 or _has_byline(tail) or _LABELLED_SOURCE.search(tail):
         return None
     return tail
@@ -284,8 +295,9 @@ def _dominant_script(texts: Sequence[str]) -> str:
     return script_of(" ".join(texts)[:5000])
 
 
-def _score_title(cand: _Candidate, rank: int, lead: set[str], script: str, seen: dict[str, int]
-                 ) -> float:
+def _score_title(
+    cand: _Candidate, rank: int, lead: set[str], script: str, seen: dict[str, int]
+) -> float:
     text = cand.text
     n_words = len(_words(text)) if not _CJK.search(text) else len(_CJK.findall(text)) // 2
     score = 0.0
@@ -293,9 +305,7 @@ def _score_title(cand: _Candidate, rank: int, lead: set[str], script: str, seen:
         score += 2.0
     elif n_words == 3:
         score += 0.5
-    elif n_words <= 2:
-        score -= 3.0
-    elif n_words > 35:
+    elif n_words <= 2 or n_words > 35:
         score -= 3.0
     if text.endswith(".") and not text.endswith("..."):
         score -= 1.5
@@ -328,7 +338,7 @@ def _pretty_source(name: str) -> str | None:
     if not name or len(name) > 60 or len(_words(name)) > 6 or find_dates(name):
         return None
     if name.islower():
-        name = name.title() if " " not in name else name.title()
+        name = name.title()
     return name
 
 
@@ -379,7 +389,7 @@ def _pick_date(blocks: Sequence[_Block], today: dt.date) -> dt.date | None:
 
 
 def _lead_dates(paragraph: str) -> list[DateMention]:
-    """Dates in a dateline or opening phrase ('BEIJING, Oct. 6 (Xinhua) --', 'On October 10, ...')."""
+    """Dates in a dateline or opening phrase ('BEIJING, Oct. 6 (Xinhua) --', 'On Oct 10, ...')."""
     return [m for m in find_dates(paragraph[:160]) if m.start < 120]
 
 
@@ -388,9 +398,14 @@ def _agency_from_lead(paragraph: str) -> str | None:
     return _pretty_source(match.group("agency")) if match else None
 
 
-def extract_article(text: str, *, fallback_title: str = "", today: dt.date | None = None,
-                    paragraphs: Sequence[str] | None = None, title: str | None = None,
-                    ) -> ExtractedDocument:
+def extract_article(
+    text: str,
+    *,
+    fallback_title: str = "",
+    today: dt.date | None = None,
+    paragraphs: Sequence[str] | None = None,
+    title: str | None = None,
+) -> ExtractedDocument:
     """Extract title, date, source, byline, language and clean paragraphs from article text.
 
     ``paragraphs`` may be given by a format that knows them already (Markdown), and ``title``
@@ -403,7 +418,7 @@ def extract_article(text: str, *, fallback_title: str = "", today: dt.date | Non
         _classify(block)
 
     body_start = next(
-        (b.index for b in blocks[:_HEADER_LIMIT + 1] if b.kind == "prose"),
+        (b.index for b in blocks[: _HEADER_LIMIT + 1] if b.kind == "prose"),
         min(1, len(blocks)),
     )
     header, body = blocks[:body_start], blocks[body_start:]
@@ -454,10 +469,17 @@ def extract_article(text: str, *, fallback_title: str = "", today: dt.date | Non
     removed: list[str] = []
     title_key = title.casefold()
     for block in blocks:
-        is_title = block.text.casefold() == title_key or (chosen is not None and block is chosen.block)
+        is_title = block.text.casefold() == title_key or (
+            chosen is not None and block is chosen.block
+        )
         if block.index < body_start:
-            related = block.kind == "text" and script_of(block.text) == script and (
-                len(_content_words(block.text) & lead) >= 0.3 * max(1, len(_content_words(block.text)))
+            related = (
+                block.kind == "text"
+                and script_of(block.text) == script
+                and (
+                    len(_content_words(block.text) & lead)
+                    >= 0.3 * max(1, len(_content_words(block.text)))
+                )
             )
             if is_title:
                 continue

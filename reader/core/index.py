@@ -111,7 +111,7 @@ class SearchIndex:
             return "the search index belongs to another library"
         try:
             whoosh_index.open_dir(str(self.path)).doc_count()
-        except Exception as exc:  # noqa: BLE001 - any failure here means: rebuild it
+        except Exception as exc:
             return f"the search index is damaged ({exc.__class__.__name__})"
         return None
 
@@ -136,15 +136,17 @@ class SearchIndex:
         # Non-compound segments: compound files cost memory and time on every searcher open.
         return ix.writer(compound=False, limitmb=128)
 
-    def sync(self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
-             ) -> int:
+    def sync(
+        self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
+    ) -> int:
         """Write queued document changes to the index, in committed batches; returns how many."""
         with self.write_lock():
             self._remove_leftovers()
             return self._drain(store, self.path, progress, cancel)
 
-    def _drain(self, store: Store, path: Path, progress: Progress | None, cancel: Cancel | None
-               ) -> int:
+    def _drain(
+        self, store: Store, path: Path, progress: Progress | None, cancel: Cancel | None
+    ) -> int:
         total = store.pending_count()
         done = 0
         while True:
@@ -172,8 +174,9 @@ class SearchIndex:
                 progress(done, max(total, done))
         return done
 
-    def rebuild(self, store: Store, progress: Progress | None = None,
-                cancel: Cancel | None = None) -> bool:
+    def rebuild(
+        self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
+    ) -> bool:
         """Build a fresh index from the store beside the old one, then swap them.
 
         Searches keep using the old index until the swap. Returns False when cancelled

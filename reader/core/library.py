@@ -6,6 +6,7 @@ SQLite connection); a worker thread opens its own Library on the same data dir.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -88,7 +89,7 @@ class Library:
         lock_timeout: float = 30.0,
         index_progress: IndexProgress | None = None,
     ) -> Library:
-        """Open (creating if needed) the library, import the seeds into a new one, check the index."""
+        """Open (or create) the library, import the seeds into a new one, check the index."""
         library = cls(data_dir, lock_timeout=lock_timeout)
         try:
             if seed:
@@ -144,7 +145,9 @@ class Library:
         try:
             self.blobs.put(data)
         except OSError as exc:
-            raise ImportFailed(f"the copy of it could not be saved ({exc.strerror or exc})") from exc
+            raise ImportFailed(
+                f"the copy of it could not be saved ({exc.strerror or exc})"
+            ) from exc
         doc_id = self.store.add_document(
             extracted,
             original_sha256=digest,
@@ -184,10 +187,9 @@ class Library:
             if progress is not None:
                 progress(ImportProgress(number, len(files), path, outcome, message))
         if sync_index and report.imported:
-            try:
+            # Busy: another process indexes; the documents stay queued and are not lost.
+            with contextlib.suppress(IndexBusyError):
                 self.sync_index()
-            except IndexBusyError:
-                pass
         report.index_pending = self.store.pending_count()
         return report
 
@@ -214,13 +216,15 @@ class Library:
             if self.index_problem() is not None:
                 self.rebuild_index(progress)
 
-    def sync_index(self, progress: IndexProgress | None = None, cancel: Cancel | None = None
-                   ) -> int:
+    def sync_index(
+        self, progress: IndexProgress | None = None, cancel: Cancel | None = None
+    ) -> int:
         """Index what is queued; raises IndexBusyError if another process holds the index."""
         return self.index.sync(self.store, progress, cancel)
 
-    def rebuild_index(self, progress: IndexProgress | None = None, cancel: Cancel | None = None
-                      ) -> bool:
+    def rebuild_index(
+        self, progress: IndexProgress | None = None, cancel: Cancel | None = None
+    ) -> bool:
         """Rebuild the whole index from the store; False if cancelled."""
         if self._searcher is not None:
             self._searcher.close()
@@ -248,8 +252,9 @@ class Library:
         """The file's bytes exactly as imported."""
         return self.blobs.get(self.store.get(doc_id).original_sha256)
 
-    def search(self, text: str, *, limit: int = 20, order: str = "relevance",
-               within: str | None = None) -> SearchResult:
+    def search(
+        self, text: str, *, limit: int = 20, order: str = "relevance", within: str | None = None
+    ) -> SearchResult:
         """Full-text search; raises QueryError for a query that cannot be understood."""
         return search.run(
             self._current_searcher(), self.store, text, limit=limit, order=order, within=within

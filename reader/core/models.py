@@ -1,4 +1,4 @@
-"""Plain dataclasses for what the app talks about; core returns these, never sqlite or Whoosh objects."""
+"""Dataclasses for what the app talks about; core returns these, never sqlite or Whoosh objects."""
 
 from __future__ import annotations
 

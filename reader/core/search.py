@@ -30,7 +30,9 @@ FIELD_ALIASES = {
     "tags": ["tag"],
     "body": ["text"],
 }
-_KNOWN_FIELDS = set(DEFAULT_FIELDS) | {"date", "tags"} | {a for v in FIELD_ALIASES.values() for a in v}
+_KNOWN_FIELDS = (
+    set(DEFAULT_FIELDS) | {"date", "tags"} | {a for v in FIELD_ALIASES.values() for a in v}
+)
 _ORDERS = ("relevance", "date")
 _SNIPPET_CHARS = 220
 _NEGATION = re.compile(r'(?<![\w"])-(?=[\w"(])')
@@ -38,8 +40,9 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?!//)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _DAY = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
 _DATE_VALUE = re.compile(r"\bdate:(\[[^\]]*\]|\{[^}]*\}|[^\s()]+)", re.IGNORECASE)
-_DATE_OK = re.compile(rf"[<>]=?{_DAY}|{_DAY}|[\[{{]\s*(?:{_DAY})?\s*to\s*(?:{_DAY})?\s*[\]}}]",
-                      re.IGNORECASE)
+_DATE_OK = re.compile(
+    rf"[<>]=?{_DAY}|{_DAY}|[\[{{]\s*(?:{_DAY})?\s*to\s*(?:{_DAY})?\s*[\]}}]", re.IGNORECASE
+)
 _DATE_HELP = "Dates are written date:2020, date:2020-10, date:2020-10-06 or date:[2020 to 2021]."
 
 
@@ -77,9 +80,7 @@ class _MarkFormatter(Formatter):  # type: ignore[misc]
 
 
 def _parser(schema: object) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(
-        list(DEFAULT_FIELDS), schema, group=qparser.AndGroup
-    )
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
     parser.remove_plugin_class(plugins.SingleQuotePlugin)  # apostrophes are not quotes
     parser.add_plugin(plugins.FuzzyTermPlugin())
     parser.add_plugin(plugins.GtLtPlugin())
@@ -124,8 +125,12 @@ def _walk(q: query.Query) -> Iterator[query.Query]:
 
 def _single_cjk_to_prefix(q: query.Query) -> query.Query:
     """A lone CJK character is indexed only as the start of bigrams: search it as a prefix."""
-    if isinstance(q, query.Term) and isinstance(q.text, str) and len(q.text) == 1 \
-            and CJK_RUN.fullmatch(q.text):
+    if (
+        isinstance(q, query.Term)
+        and isinstance(q.text, str)
+        and len(q.text) == 1
+        and CJK_RUN.fullmatch(q.text)
+    ):
         return query.Prefix(q.fieldname, q.text, boost=q.boost)
     return q.apply(_single_cjk_to_prefix)
 
@@ -273,4 +278,3 @@ def _counts(groups: dict[object, int]) -> dict[str, int]:
     if UNDATED in counts:
         ordered[UNDATED] = counts[UNDATED]
     return ordered
-

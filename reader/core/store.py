@@ -40,7 +40,7 @@ MIGRATIONS: tuple[str, ...] = (
         source          TEXT,
         byline          TEXT,
         language        TEXT,
-        text            TEXT NOT NULL,        -- paragraphs joined by newlines, offsets in code points
+        text            TEXT NOT NULL,        -- paragraphs joined by newlines; code-point offsets
         removed         TEXT NOT NULL DEFAULT '',  -- navigation lines dropped from the body
         tags            TEXT NOT NULL DEFAULT '[]',
         format          TEXT NOT NULL,
@@ -261,8 +261,9 @@ class Store:
             tags=tuple(json.loads(row["tags"])),
         )
 
-    def summaries(self, order: str = "date", ids: Sequence[int] | None = None
-                  ) -> list[DocumentSummary]:
+    def summaries(
+        self, order: str = "date", ids: Sequence[int] | None = None
+    ) -> list[DocumentSummary]:
         """Document list rows in the given order ('date', 'title', 'source', 'imported')."""
         if order not in _ORDERS:
             raise ValueError(f"unknown order {order!r}")
@@ -398,11 +399,14 @@ def _queue(db: sqlite3.Connection, ids: Sequence[int] | None) -> None:
     seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM index_queue").fetchone()[0])
     upsert = " ON CONFLICT(doc_id) DO UPDATE SET seq = excluded.seq"
     if ids is None:
-        db.execute(f"INSERT INTO index_queue(doc_id, seq) SELECT id, ? FROM documents WHERE 1{upsert}",
-                   (seq,))
+        db.execute(
+            f"INSERT INTO index_queue(doc_id, seq) SELECT id, ? FROM documents WHERE 1{upsert}",
+            (seq,),
+        )
     else:
-        db.executemany(f"INSERT INTO index_queue(doc_id, seq) VALUES (?, ?){upsert}",
-                       [(i, seq) for i in ids])
+        db.executemany(
+            f"INSERT INTO index_queue(doc_id, seq) VALUES (?, ?){upsert}", [(i, seq) for i in ids]
+        )
 
 
 def buckets_from_months(months: dict[str | None, int]) -> list[TimelineBucket]:

@@ -24,7 +24,7 @@ class DocumentListModel(QAbstractListModel):
         self._documents = list(documents)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._documents)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

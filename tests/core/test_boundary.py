@@ -21,7 +21,9 @@ def test_core_sources_do_not_import_qt():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.startswith(("PySide6", "reader.ui"))]
+            offenders += [
+                f"{path.name}: {n}" for n in names if n.startswith(("PySide6", "reader.ui"))
+            ]
     assert offenders == []
 
 

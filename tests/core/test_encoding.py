@@ -12,9 +12,11 @@ from reader.core.encoding import decode
 from reader.core.errors import ImportFailed
 from reader.core.importers import extract_bytes
 
-CHINESE = "中华人民共和国国务院总理今天在北京会见了来访的外国客人，双方就共同关心的问题交换了意见。" * 3
+CHINESE = (
+    "中华人民共和国国务院总理今天在北京会见了来访的外国客人，双方就共同关心的问题交换了意见。" * 3
+)
 TRADITIONAL = "中華民國的總統今天在臺北會見了來訪的外國客人，雙方就共同關心的問題交換了意見。" * 3
-FRENCH = "Le président a rencontré les représentants des syndicats à l'Élysée pour une réunion très attendue. " * 3
+FRENCH = "Le président a rencontré les syndicats à l'Élysée pour une réunion très attendue. " * 3
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,9 @@ def test_bad_files_fail_clearly_and_the_rest_of_the_batch_imports(empty_library,
     (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
     (folder / "gbk.txt").write_bytes(CHINESE.encode("gbk"))
     (folder / "latin1.txt").write_bytes(
-        ("Café crème\n\n" + "Le président a rencontré les syndicats à l'Élysée. " * 5).encode("latin-1")
+        ("Café crème\n\n" + "Le président a rencontré les syndicats à l'Élysée. " * 5).encode(
+            "latin-1"
+        )
     )
     with (folder / "huge.txt").open("wb") as handle:
         handle.write(b"All work and no play makes Jack a dull boy.\n" * 480_000)  # 21 MB
@@ -194,7 +196,7 @@ def test_import_while_another_process_holds_the_index(data_dir, tmp_path):
         assert report.index_pending == 3
     with Library.open(data_dir) as library:  # the next start catches up
         assert library.store.pending_count() == 0
-        assert library.search("\"article number\"").total == 3
+        assert library.search('"article number"').total == 3
 
 
 def _kill_import_after(data_dir: Path, folder: Path, marker: str) -> None:
@@ -233,4 +235,4 @@ def test_a_killed_import_leaves_a_consistent_library_and_a_rerun_completes_it(
         assert len(report.imported) + len(report.duplicates) == 150
         assert not report.failures
         assert library.store.count() == 150
-        assert library.search("\"article number\"").total == 150
+        assert library.search('"article number"').total == 150
