@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--json", action="store_true", help="print the result as JSON")
 
     tl = commands.add_parser("timeline", help="documents per year and month")
+    tl.add_argument("query", nargs="*", metavar="QUERY", help="count only the hits of a search")
     tl.add_argument("--json", action="store_true", help="print the buckets as JSON")
 
     commands.add_parser("reindex", help="rebuild the search index from the library")
@@ -257,7 +258,7 @@ def _timeline_lines(buckets: Sequence[TimelineBucket]) -> list[str]:
 
 
 def _cmd_timeline(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    buckets = library.timeline()
+    buckets = library.timeline(" ".join(args.query) or None)
     if args.json:
         _print_json(
             [

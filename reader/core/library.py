@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 from reader.core import importers, search
 from reader.core.blobs import BlobStore
 from reader.core.errors import ImportFailed, IndexBusyError
-from reader.core.index import SearchIndex
+from reader.core.index import UNDATED, SearchIndex
 from reader.core.models import (
     Document,
     DocumentSummary,
@@ -27,7 +27,7 @@ from reader.core.models import (
     SearchResult,
     TimelineBucket,
 )
-from reader.core.store import Store
+from reader.core.store import Store, buckets_from_months
 
 DATABASE_NAME = "library.sqlite3"
 ORIGINALS_DIR = "originals"
@@ -260,9 +260,12 @@ class Library:
             self._current_searcher(), self.store, text, limit=limit, order=order, within=within
         )
 
-    def timeline(self) -> list[TimelineBucket]:
-        """Documents per year and month, newest first, then undated."""
-        return self.store.timeline()
+    def timeline(self, query: str | None = None) -> list[TimelineBucket]:
+        """Documents per year and month, newest first, then undated; of a search's hits if given."""
+        if not query:
+            return self.store.timeline()
+        by_month = self.search(query, limit=1).by_month
+        return buckets_from_months({(k if k != UNDATED else None): n for k, n in by_month.items()})
 
     def set_read(self, doc_id: int, is_read: bool = True) -> None:
         """Mark a document read or unread."""

@@ -127,3 +127,28 @@ def test_cjk_documents(empty_library, tmp_path):
     assert empty_library.search("卢拉总统").total == 0  # a phrase, not any two characters
     snippet = empty_library.search("卢拉").hits[0].snippet
     assert "<b>卢拉</b>" in snippet
+
+
+def test_timeline_of_the_library_and_of_a_search(library):
+    whole = {b.label: b.count for b in library.timeline()}
+    assert whole == {
+        "2024": 2,
+        "2024-10": 1,
+        "2024-01": 1,
+        "2021": 1,
+        "2021-07": 1,
+        "2020": 2,
+        "2020-10": 2,
+    }
+    hits = {b.label: b.count for b in library.timeline("congratulatory")}
+    assert hits == {"2021": 1, "2021-07": 1, "2020": 2, "2020-10": 2, "2024": 1, "2024-10": 1}
+
+
+def test_undated_documents_have_their_own_bucket(empty_library, tmp_path):
+    (tmp_path / "note.txt").write_text("A note without a date\n\n" + "Some words about cats. " * 10)
+    empty_library.import_paths([tmp_path / "note.txt"])
+    assert [(b.label, b.count) for b in empty_library.timeline()] == [("undated", 1)]
+    result = empty_library.search("cats")
+    assert result.by_year == {"undated": 1}
+    assert empty_library.search("cats", within="undated").total == 1
+    assert [(b.label, b.count) for b in empty_library.timeline("cats")] == [("undated", 1)]

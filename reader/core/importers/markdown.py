@@ -49,7 +49,8 @@ def _inline(text: str) -> str:
     for _ in range(3):  # nested emphasis: ***bold italic***
         text = _EMPHASIS.sub(lambda m: m.group("inner"), text)
     text = _HTML_TAG.sub("", text)
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text).strip()
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", text)
+    return " ".join(text.split())
 
 
 def _blocks(body: str) -> tuple[list[str], str | None]:
