@@ -38,15 +38,46 @@ _UI_WORDS = frozenset(
     " instagram youtube copy link save bookmark menu search home top back next previous prev"
     " more close login log sign up in register advertisement ad ads sponsored related read"
     " font size a+ a- text listen audio video photo photos gallery suggest to friend feedback"
-    " newsletter rss download app".split()
+    " newsletter rss download app copied flipboard mailto later reply replies tags tag english"
+    " 中文 settings sections account profile edition e-edition trending".split()
 )
 _BOILERPLATE_START = re.compile(
     r"^\W*(also read|read also|read more|more to read|see also|related( articles?| stories| news)?"
     r"|recommended|you may (also )?like|trending|most (read|popular|viewed)|more from|click here"
     r"|sign up|subscribe|follow us|copyright|all rights reserved|©|\(c\) \d{4}|advertisement"
-    r"|相关(新闻|阅读|文章)|延伸阅读|推荐阅读|更多)\b",
+    r"|skip to|jump to|enter your email|get the .{0,40} (delivered )?to your inbox"
+    r"|you are receiving|view this email|unsubscribe|leave a (comment|reply)|reuse this content"
+    r"|opens new tab|purchase licensing|lesen sie auch|mehr zum thema|lire aussi|à lire aussi"
+    r"|leer más|関連(ニュース|記事)"
+    r"|相关(新闻|阅读|文章|报道)|延伸阅读|推荐阅读|更多|打印本页|关闭窗口)(?!\w)",
     re.IGNORECASE,
 )
+# Cookie walls and consent banners copied along with the page.
+_CONSENT = re.compile(
+    r"\bcookies?\b.{0,200}\b(agree|accept|consent|partners|settings|preferences|personal data)"
+    r"|\b(agree|accept|consent)\b.{0,80}\bcookies?\b|^(accept|reject) all\b"
+    r"|^manage (preferences|settings)",
+    re.IGNORECASE,
+)
+# Photo captions and credits: "[Photo/Xinhua]", "| Photo Credit:", "REUTERS/Name", "Name / Outlet".
+_CAPTION = re.compile(
+    r"(?i:\[(?:photo|image|pic|video)[^\]]*\]\s*$|photo credit|\|\s*photo\b)|^\[\d+/\d+\]"
+    r"|\b(?:REUTERS|AFP|AP Photo|Getty Images|EPA|Xinhua|IANS|PTI)\s*/\s*\w|/\s*File Photo\b"
+    r"|\.\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}\s*/\s*[A-Z][\w'’. -]{2,40}$",
+)
+_CAPTION_LABEL = re.compile(
+    r"^(image|photo|picture|video)\s+(caption|source|credit)s?\b", re.IGNORECASE
+)
+_READING_TIME = re.compile(
+    r"^\d+\s*(min|mins|minutes?)(\s+read)?$|^\d[\d,.]*\s*[km]?\s+followers?$", re.IGNORECASE
+)
+_LEAD_REPORTER = re.compile(
+    r"\((?:reporter|reported by|by|correspondent)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\)",
+    re.IGNORECASE,
+)
+_LEAD_IN_HEADLINE = re.compile(r"^(?P<headline>[A-Z0-9'’ ]{20,}[A-Z])\s+[-–—]+\s+(?=[A-Z])")
+_PERSON_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+|Mac[A-Z][a-z]+)){1,3}")
 _CREDIT = re.compile(
     r"^\W*(web editor|editor|editors|edited by|editing by|editor in charge|responsible editor"
     r"|chief editor|translated by|translator|translation|proofread by|photo by|photos by|photo"
@@ -66,7 +97,8 @@ _BYLINE = re.compile(
 _BYLINE_CJK = re.compile(r"(?:作者|记者|文)\s*[:：|丨]?\s*(?P<name>[\u4e00-\u9fff·]{2,4})")
 _DATELINE_AGENCY = re.compile(
     r"^[A-Z][A-Za-z .,'’-]{1,40}?,?\s*(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*)?"
-    r"\((?P<agency>[A-Z][\w&.'’ -]{1,40})\)\s*[-–—:]"
+    r"(?:\((?!reporter|by )(?P<agency>[A-Za-z][\w&.'’ -]{1,40})\)"
+    r"|/(?P<wire>[A-Za-z][\w&.' -]{1,30})/)\s*[-–—:]"
 )
 _AGENCY_LEAD = re.compile(
     r"^(?P<agency>(?:[A-Z][\w&.'’-]*\s+){0,4}(?:News Agency|Press Agency|Agency|News Service"
@@ -94,9 +126,9 @@ _SOURCE_SUFFIX = re.compile(
 )
 _TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
 _ALNUM_ID = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*\d)\w{6,}\b")
-_BIG_NUMBER = re.compile(r"\b\d{3,}\b")
+_BIG_NUMBER = re.compile(r"(?<![\d,.])\b(?!(?:19|20)\d\d\b)\d{3,}\b(?![,.]\d)")
 
-_HEADER_LIMIT = 12
+_HEADER_LIMIT = 40
 _MAX_TITLE_CHARS = 300
 
 
@@ -127,7 +159,7 @@ def _indent(line: str) -> int:
 def _wrap_width(runs: list[list[str]]) -> int | None:
     """The column a hard-wrapped text was wrapped at, or None if lines are whole paragraphs."""
     lengths = sorted(len(line.strip()) for run in runs if len(run) > 1 for line in run[:-1])
-    if len(lengths) < 4:
+    if len(lengths) < 8:
         return None
     p90 = lengths[int(len(lengths) * 0.9) - 1]
     median = lengths[len(lengths) // 2]
@@ -158,6 +190,8 @@ def paragraphs_from_text(text: str) -> list[str]:
                 _indent(line) > _indent(previous)
                 or (len(prev_text) < 0.6 * width and _SENTENCE_END.search(prev_text) is not None)
                 or len(prev_text) < 0.35 * width
+                # The next word would have fitted with room to spare: the break was meant.
+                or len(prev_text) + 1 + len(line.split()[0]) <= 0.85 * width
             )
             if starts_new:
                 paragraphs.append(_join_wrapped(current))
@@ -206,18 +240,22 @@ def _is_prose(text: str) -> bool:
 def _is_breadcrumb(text: str) -> bool:
     if re.search(r"(?:>|»|›|→)\s*$", text):
         return True
-    parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
-    if len(parts) < 2 or not re.search(r"\s(?:>|»|›|→|::)\s", text):
+    if _SENTENCE_END.search(text):
         return False
-    return all(len(_WORD.findall(p)) <= 5 for p in parts) and not _SENTENCE_END.search(text)
+    parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
+    if len(parts) >= 2 and re.search(r"\s(?:>|»|›|→|::)\s", text):
+        return all(len(_WORD.findall(p)) <= 5 for p in parts)
+    # A menu: "Football | Rugby | Cricket", "Home / China / Society".
+    items = [p for p in re.split(r"\s+[|/·•]\s+", text) if p.strip()]
+    return len(items) >= 3 and all(len(_WORD.findall(p)) <= 2 for p in items)
 
 
 def _is_ui_line(text: str) -> bool:
-    stripped = text.strip("<>[]()|:：-–—•·* ")
-    if not stripped:
-        return True
-    words = re.findall(r"[\w+-]+", stripped.casefold())
-    return bool(words) and len(words) <= 6 and all(w in _UI_WORDS for w in words)
+    words = [w for w in re.findall(r"[\w+-]+", text.casefold()) if not w.strip("+-").isdigit()]
+    words = [w if w in _UI_WORDS else w.strip("-") for w in words]
+    if not words:
+        return not re.search(r"\w", text)
+    return len(words) <= 8 and all(w in _UI_WORDS for w in words)
 
 
 def _is_number_junk(text: str) -> bool:
@@ -251,10 +289,16 @@ def _classify(block: _Block) -> None:
     block.dates = find_dates(text)
     if _BOILERPLATE_START.search(text) or _is_ui_line(text) or _is_breadcrumb(text):
         block.kind = "nav"
+    elif _CONSENT.search(text) or _READING_TIME.search(text) or _CAPTION_LABEL.search(text):
+        block.kind = "nav"
+    elif _CAPTION.search(text) and len(_WORD.findall(text)) < 60:
+        block.kind = "nav"
     elif _CREDIT.search(text) and not _is_prose(text):
         block.kind = "nav"
     elif re.fullmatch(r"\(\s*(?:web )?editors?\s*[:：].*\)", text, re.IGNORECASE):
         block.kind = "nav"
+    elif block.dates and not _strip_meta(text, block.dates):
+        block.kind = "meta"  # a bare date
     elif _is_number_junk(text):
         block.kind = "junk"
     elif _is_prose(text) and _TEASER_END.search(text):
@@ -267,8 +311,75 @@ def _classify(block: _Block) -> None:
         block.kind = "meta"
     elif _has_byline(text) and len(_WORD.findall(text)) <= 12:
         block.kind = "meta"
+    elif _SOURCE_SUFFIX.search(text) and len(_WORD.findall(text)) <= 6:
+        block.kind = "meta"  # "The Deccan Ledger Bureau"
     elif _is_garbled(_strip_meta(text, block.dates)):
         block.kind = "junk"
+
+
+def _mark_neighbours(blocks: Sequence[_Block]) -> None:
+    """Rules that look at neighbouring lines: caption labels, menus, bare author names."""
+    for prev, block in itertools.pairwise(blocks):
+        if _CAPTION_LABEL.search(prev.text) and len(_WORD.findall(prev.text)) <= 3:
+            block.kind = "nav"  # "Image caption," then the caption itself
+    # Three or more one- or two-word lines in a row: a menu.
+    start = 0
+    for end in range(len(blocks) + 1):
+        short = (
+            end < len(blocks)
+            and blocks[end].kind in ("text", "nav")
+            and len(_words(blocks[end].text)) <= 2
+        )
+        if short:
+            continue
+        if end - start >= 3:
+            for block in blocks[start:end]:
+                block.kind = "nav"
+        start = end + 1
+    for i, block in enumerate(blocks[:_HEADER_LIMIT]):
+        if block.kind != "text" or not _is_person_name(block.text):
+            continue
+        neighbours = [b for b in (blocks[i - 1] if i else None, *blocks[i + 1 : i + 2]) if b]
+        if any(b.kind == "meta" and b.dates for b in neighbours):
+            block.kind = "meta"  # "Rachel Moore" next to the date line: the author
+
+
+def _is_person_name(text: str) -> bool:
+    first = text.split()[0].casefold() if text.split() else ""
+    return (
+        _PERSON_NAME.fullmatch(text) is not None
+        and first not in _STOPWORDS
+        and first not in _UI_WORDS
+        and not _SOURCE_SUFFIX.search(text)
+    )
+
+
+def _headline_positions(header: Sequence[_Block]) -> set[int]:
+    """Indexes of lines that head a cluster of header lines next to the date or byline.
+
+    A headline sits directly above its standfirst, byline and date, or directly below a
+    date line; of several title-like lines in such a cluster, the first is the headline.
+    """
+    positions: set[int] = set()
+    run: list[_Block] = []
+    for block in [*header, _Block("", -1, kind="end")]:
+        if block.kind == "text":
+            run.append(block)
+            continue
+        if block.kind == "junk":
+            continue
+        titled = [b for b in run if len(_words(b.text)) >= 3]
+        if titled and (
+            block.kind == "meta" or (run and run[0].index > 0 and _after_meta(header, run[0]))
+        ):
+            positions.add(titled[0].index)
+        run = []
+    return positions
+
+
+def _after_meta(header: Sequence[_Block], first: _Block) -> bool:
+    before = [b for b in header if b.index < first.index and b.kind not in ("nav", "junk")]
+    return bool(before) and before[-1].kind == "meta"
 
 
 def _title_after_date(block: _Block) -> str | None:
@@ -289,6 +400,7 @@ class _Candidate:
     text: str
     block: _Block
     score: float = 0.0
+    whole_block: bool = True  # False when the title is only the start of its paragraph
 
 
 def _dominant_script(texts: Sequence[str]) -> str:
@@ -313,7 +425,10 @@ def _score_title(
         score += 0.5
     words = _content_words(text)
     if words and lead:
-        score += 3.0 * len(words & lead) / len(words)
+        shared = len(words & lead)
+        # Share of the line's words found in the lead, and how many: a two-word line
+        # that happens to share both should not beat a headline sharing five.
+        score += 1.5 * shared / len(words) + 1.5 * min(1.0, shared / 4)
     if seen.get(text.casefold(), 0) > 1:
         score += 1.5
     if script_of(text) != script:
@@ -322,7 +437,9 @@ def _score_title(
         score -= 4.0
     if _is_garbled(text):
         score -= 3.0
-    return score - 0.3 * rank
+    if re.search(r"[.!?]\s+[A-Z]", text):
+        score -= 1.5
+    return score - 0.3 * min(rank, 3)
 
 
 @dataclass(slots=True)
@@ -345,7 +462,7 @@ def _pretty_source(name: str) -> str | None:
 def _byline_name(text: str) -> str | None:
     match = _BYLINE.search(text)
     if match:
-        name = re.split(r"\s*[(|,;·•]\s*|\s+(?:and|in|for|at|from)\s+[a-z]", match.group("name"))[0]
+        name = re.split(r"\s*[(|,;·•]\s*|\s+(?:and|in|for|at|from|of)\s+", match.group("name"))[0]
         name = name.strip(" .'’-")
         parts = name.split()
         # A byline is a name: one to four capitalised words.
@@ -363,11 +480,18 @@ def _source_from_meta_line(text: str, dates: list[DateMention]) -> str | None:
     paren = re.search(r"\(\s*(?P<src>[A-Z][\w&.'’ -]{1,40}?)\s*\)?\s*$", text)
     if paren and _has_byline(text[: paren.start()]):
         return _pretty_source(paren.group("src"))
+    if _SOURCE_SUFFIX.search(text) and not dates and len(_words(text)) <= 6:
+        return _pretty_source(text)  # "The Deccan Ledger Bureau"
+    after_date = False
     for segment in re.split(r"\s+[|·•]\s+|\s+[-–—]\s+", text):
         seg_dates = find_dates(segment)
         rest = _strip_meta(segment, seg_dates)
+        if seg_dates:
+            after_date = True
         if seg_dates or not rest or _has_byline(rest):
             continue
+        if after_date and rest.isupper() and len(rest) >= 4:
+            continue  # "January 02, 2024 06:40 pm - KOCHI": a dateline's place
         if segment == text:
             break  # the line had no separators: nothing marks this as the outlet's name
         words = _words(rest)
@@ -379,6 +503,15 @@ def _source_from_meta_line(text: str, dates: list[DateMention]) -> str | None:
 def _pick_date(blocks: Sequence[_Block], today: dt.date) -> dt.date | None:
     mentions = [m for b in blocks for m in b.dates]
     context_year = next((m.year for m in mentions if m.year is not None), None)
+    if context_year is None:
+        years = [
+            int(y)
+            for b in blocks
+            if b.index >= 0
+            for y in re.findall(r"(?<![\d,.])\b((?:19|20)\d\d)\b(?![,.]\d)", b.text)
+            if int(y) <= today.year
+        ]
+        context_year = years[0] if years else None
     for mention in mentions:
         if mention.year is None and context_year is None:
             continue
@@ -394,8 +527,10 @@ def _lead_dates(paragraph: str) -> list[DateMention]:
 
 
 def _agency_from_lead(paragraph: str) -> str | None:
-    match = _DATELINE_AGENCY.match(paragraph) or _AGENCY_LEAD.match(paragraph)
-    return _pretty_source(match.group("agency")) if match else None
+    match = _AGENCY_LEAD.match(paragraph) or _DATELINE_AGENCY.match(paragraph)
+    if not match:
+        return None
+    return _pretty_source(match.group("agency") or match.groupdict().get("wire") or "")
 
 
 def extract_article(
@@ -416,10 +551,13 @@ def extract_article(
     blocks = [_Block(p, i) for i, p in enumerate(paras)]
     for block in blocks:
         _classify(block)
+    _mark_neighbours(blocks)
 
+    window = blocks[: _HEADER_LIMIT + 1]
+    prose_at = [b.index for b in window if b.kind == "prose"]
     body_start = next(
-        (b.index for b in blocks[: _HEADER_LIMIT + 1] if b.kind == "prose"),
-        min(1, len(blocks)),
+        (i for i in prose_at if any(b.kind == "prose" for b in blocks[i + 1 : i + 4])),
+        prose_at[0] if prose_at else min(1, len(blocks)),
     )
     header, body = blocks[:body_start], blocks[body_start:]
     lead_text = " ".join(b.text for b in body[:3] if b.kind == "prose")
@@ -440,8 +578,15 @@ def extract_article(
                 candidates.append(_Candidate(block.text, block))
         if not candidates and body and body[0].kind != "prose":
             candidates.append(_Candidate(body[0].text, body[0]))
+        lead_block = next((b for b in body if b.kind == "prose"), None)
+        lead_in = _LEAD_IN_HEADLINE.match(lead_block.text) if lead_block else None
+        if lead_block and lead_in:
+            candidates.append(_Candidate(lead_in.group("headline"), lead_block, whole_block=False))
+        headline_blocks = _headline_positions(header)
         for rank, cand in enumerate(candidates):
             cand.score = _score_title(cand, rank, lead, script, seen)
+            if cand.block.index in headline_blocks:
+                cand.score += 1.5
         if candidates:
             chosen = max(candidates, key=lambda c: c.score)
             title = chosen.text
@@ -455,8 +600,12 @@ def extract_article(
     for block in meta_blocks + trailer:
         meta.source = meta.source or _source_from_meta_line(block.text, block.dates)
         meta.byline = meta.byline or _byline_name(block.text)
+        if meta.byline is None and _is_person_name(block.text):
+            meta.byline = block.text
     first_prose = next((b.text for b in body if b.kind == "prose"), "")
     meta.source = meta.source or _agency_from_lead(first_prose)
+    if meta.byline is None and (reporter := _LEAD_REPORTER.search(first_prose[:200])):
+        meta.byline = reporter.group("name")
     date_blocks = meta_blocks + [b for b in header if b.kind != "meta" and b not in meta_blocks]
     meta.date = _pick_date(date_blocks, today)
     if meta.date is None and first_prose:
@@ -465,12 +614,21 @@ def extract_article(
     if meta.date is None:
         meta.date = _pick_date(trailer, today)
 
+    last_prose = max((b.index for b in body if b.kind == "prose"), default=len(blocks))
+    in_list = False
+    for block in body:
+        if block.kind == "prose":
+            in_list = False
+        elif block.kind == "nav" and block.index > body_start:
+            in_list = True
+        elif in_list or (block.index > last_prose and not _SENTENCE_END.search(block.text)):
+            block.kind = "nav"
     kept: list[str] = []
     removed: list[str] = []
     title_key = title.casefold()
     for block in blocks:
         is_title = block.text.casefold() == title_key or (
-            chosen is not None and block is chosen.block
+            chosen is not None and chosen.whole_block and block is chosen.block
         )
         if block.index < body_start:
             related = (
@@ -478,7 +636,7 @@ def extract_article(
                 and script_of(block.text) == script
                 and (
                     len(_content_words(block.text) & lead)
-                    >= 0.3 * max(1, len(_content_words(block.text)))
+                    >= max(3, 0.3 * len(_content_words(block.text)))
                 )
             )
             if is_title:

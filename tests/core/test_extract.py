@@ -157,7 +157,10 @@ def test_hard_wrapped_text_is_rejoined_into_paragraphs():
         "    The company said the warrants are exercisable for five\n"
         "years at a purchase price of .125 dlrs per share and it will\n"
         "use the money for general purposes.\n"
-        "    It makes labels.\n"
+        "    It makes labels, forms, tags and ticket printers and\n"
+        "terminals for shops, and it sells them in most states.\n"
+        "    Its shares rose 10 cts to 4.25 dlrs in late trading on the\n"
+        "exchange today.\n"
     )
     paragraphs = paragraphs_from_text(text)
     assert paragraphs == [
@@ -166,7 +169,9 @@ def test_hard_wrapped_text_is_rejoined_into_paragraphs():
         "of its common stock to a group of investors for 50,000 dlrs.",
         "The company said the warrants are exercisable for five years at a purchase price of "
         ".125 dlrs per share and it will use the money for general purposes.",
-        "It makes labels.",
+        "It makes labels, forms, tags and ticket printers and terminals for shops, and it sells "
+        "them in most states.",
+        "Its shares rose 10 cts to 4.25 dlrs in late trading on the exchange today.",
     ]
     doc = extract_article(text, today=TODAY)
     assert doc.title == "SOME COMPANY SETS DEAL"
