@@ -540,11 +540,14 @@ def extract_article(
     today: dt.date | None = None,
     paragraphs: Sequence[str] | None = None,
     title: str | None = None,
+    authored: bool = False,
 ) -> ExtractedDocument:
     """Extract title, date, source, byline, language and clean paragraphs from article text.
 
     ``paragraphs`` may be given by a format that knows them already (Markdown), and ``title``
     when the format says which it is; ``fallback_title`` is used when nothing looks like one.
+    ``authored`` text (Markdown) was written as it is, not copied off a page: its closing lines
+    are kept even when they do not read like sentences.
     """
     today = today or dt.date.today()
     paras = list(paragraphs) if paragraphs is not None else paragraphs_from_text(text)
@@ -615,6 +618,8 @@ def extract_article(
         meta.date = _pick_date(trailer, today)
 
     last_prose = max((b.index for b in body if b.kind == "prose"), default=len(blocks))
+    if authored:
+        last_prose = len(blocks)
     in_list = False
     for block in body:
         if block.kind == "prose":

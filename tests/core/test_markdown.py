@@ -61,3 +61,14 @@ def test_markdown_in_the_library_is_searchable(empty_library, tmp_path):
     assert empty_library.import_paths([path]).ok
     assert empty_library.search("author:doe bicycles").total == 1
     assert empty_library.search("date:2023-05").total == 1
+
+
+def test_closing_list_of_a_note_is_kept():
+    text = (
+        "# Reading list\n\n"
+        "These are the books I want to read this winter, chosen after a long talk with friends "
+        "about what we loved last year and what we never finished.\n\n"
+        "- The Left Hand of Darkness\n- Middlemarch\n"
+    )
+    doc = extract_bytes(text.encode(), "list.md")
+    assert doc.paragraphs[-2:] == ("The Left Hand of Darkness", "Middlemarch")

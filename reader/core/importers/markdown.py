@@ -108,7 +108,7 @@ def extract(data: bytes, name: str) -> ExtractedDocument:
         raise ImportFailed("the file has no text")
     title = next((fields[k] for k in _TITLE_KEYS if fields.get(k)), None) or heading
     document = extract_article(
-        body, paragraphs=paragraphs, title=title, fallback_title=Path(name).stem
+        body, paragraphs=paragraphs, title=title, fallback_title=Path(name).stem, authored=True
     )
     date = next(
         (d for k in _DATE_KEYS if fields.get(k) and (d := parse_structured_date(fields[k]))),
