@@ -69,6 +69,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dm", _NOT_DIGIT_BEFORE + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?![a-z])"),
     )
 )
+_ANY_DIGIT = re.compile(r"\d")
 # Month words that are also ordinary lower-case English words.
 _AMBIGUOUS_WORDS = {"may", "mar", "march", "jun", "dec", "sep", "jan", "oct", "aug"}
 
@@ -133,6 +134,8 @@ def _mention(name: str, match: re.Match[str], today: dt.date) -> DateMention | N
 
 def find_dates(text: str, today: dt.date | None = None) -> list[DateMention]:
     """All date mentions in ``text``, in text order, without overlaps."""
+    if not _ANY_DIGIT.search(text):
+        return []  # every pattern needs a digit
     today = today or dt.date.today()
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 
 import charset_normalizer
 
@@ -35,6 +35,8 @@ _PREFERRED = (
     "iso8859_15",
 )
 _CHAOS_TOLERANCE = 0.1
+# Control characters (Unicode category Cc) other than tab, newlines and form feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Share of control characters above which a file is treated as binary, not text.
 _MAX_CONTROL_SHARE = 0.01
 # Superset codecs that decode everything their subsets do (and what real files labelled so contain).
@@ -50,10 +52,7 @@ def _control_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:200_000]
-    controls = sum(
-        1 for ch in sample if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc"
-    )
-    return controls / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def _mostly_utf8(data: bytes) -> bool:

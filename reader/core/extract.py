@@ -251,6 +251,8 @@ def _is_breadcrumb(text: str) -> bool:
 
 
 def _is_ui_line(text: str) -> bool:
+    if len(text) > 120:
+        return False
     words = [w for w in re.findall(r"[\w+-]+", text.casefold()) if not w.strip("+-").isdigit()]
     words = [w if w in _UI_WORDS else w.strip("-") for w in words]
     if not words:
@@ -286,7 +288,8 @@ def _has_byline(text: str) -> bool:
 
 def _classify(block: _Block) -> None:
     text = block.text
-    block.dates = find_dates(text)
+    # Dates matter in date lines and headlines; a long paragraph's dates are not its own.
+    block.dates = find_dates(text) if len(text) <= _MAX_TITLE_CHARS else []
     if _BOILERPLATE_START.search(text) or _is_ui_line(text) or _is_breadcrumb(text):
         block.kind = "nav"
     elif _CONSENT.search(text) or _READING_TIME.search(text) or _CAPTION_LABEL.search(text):

@@ -15,8 +15,10 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hebrew", re.compile(r"[\u0590-\u05ff]")),
     ("thai", re.compile(r"[\u0e00-\u0e7f]")),
     ("devanagari", re.compile(r"[\u0900-\u097f]")),
-    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
+    ("latin", re.compile(r"[\u00c0-\u024f]")),
 )
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _SCRIPT_LANGUAGE = {
     "hangul": "ko", "cyrillic": "ru", "arabic": "ar", "greek": "el", "hebrew": "he",
     "thai": "th", "devanagari": "hi",
@@ -34,7 +36,12 @@ _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items
 
 
 def _script_counts(text: str) -> Counter[str]:
-    return Counter({name: len(pattern.findall(text)) for name, pattern in _SCRIPTS})
+    counts = Counter({"latin": len(_ASCII_LETTER.findall(text))})
+    # Only the non-ASCII characters need a closer look (few of them in English text).
+    rest = "".join(_NON_ASCII.findall(text))
+    if rest:
+        counts.update({name: len(pattern.findall(rest)) for name, pattern in _SCRIPTS})
+    return counts
 
 
 def script_of(text: str) -> str:

@@ -83,6 +83,10 @@ def test_did_you_mean(library):
     assert result.total == 0
     assert result.suggestion == "friendship"
     assert library.search("friendship").suggestion is None
+    assert library.search('author:"Cao Desheng" frendship').suggestion == (
+        'author:"Cao Desheng" friendship'
+    )
+    assert library.search("treaty signnig").suggestion == "treaty signing"
 
 
 def test_limit_does_not_change_the_total(library):
