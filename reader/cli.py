@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from reader import __version__, paths
 from reader.core.errors import ReaderError
 from reader.core.library import ImportProgress, Library
-from reader.core.models import DocumentSummary, ImportReport, SearchResult, TimelineBucket
+from reader.core.models import Document, DocumentSummary, ImportReport, SearchResult, TimelineBucket
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -76,7 +76,7 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def _summary_json(doc: DocumentSummary) -> dict[str, Any]:
+def _summary_json(doc: DocumentSummary | Document) -> dict[str, Any]:
     return {
         "id": doc.id,
         "title": doc.title,
@@ -196,13 +196,7 @@ def _cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _print_json(
             {
-                "id": doc.id,
-                "title": doc.title,
-                "date": _date(doc.date),
-                "source": doc.source,
-                "byline": doc.byline,
-                "language": doc.language,
-                "imported_from": doc.imported_from,
+                **_summary_json(doc),
                 "imported_at": doc.imported_at.isoformat(),
                 "format": doc.format,
                 "encoding": doc.encoding,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import math
 import os
@@ -11,7 +12,9 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +47,44 @@ class Timing:
     total: int = 0
     suggestion: str | None = None
     millis: list[float] = field(default_factory=list)
+
+
+class IndexWatch:
+    """Progress callback of sync_index() that also samples the index size on disk meanwhile.
+
+    Sampling runs in a thread because the index is largest in the middle of a segment merge,
+    between two progress calls.
+    """
+
+    def __init__(self, path: Path, interval: float = 0.25) -> None:
+        self.path = path
+        self.interval = interval
+        self.peak_size = 0
+        self.slowest = 0.0
+        self.batches = 0
+        self._last = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> IndexWatch:
+        self._last = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Called by sync_index() after each committed batch."""
+        now = time.perf_counter()
+        self.slowest = max(self.slowest, now - self._last)
+        self.batches += 1
+        self._last = now
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak_size = max(self.peak_size, tree_size(self.path))
 
 
 def query_mix() -> list[BenchQuery]:
@@ -105,16 +146,31 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (wide CJK characters take two)."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, width - columns)
+
+
 def tree_size(path: Path) -> int:
-    """Bytes of all files under ``path`` (or of ``path`` itself)."""
-    if path.is_file():
-        return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Bytes of the files under ``path`` (or of ``path``); a file deleted meanwhile counts 0."""
+    paths = [path] if path.is_file() else path.rglob("*")
+    total = 0
+    for item in paths:
+        with contextlib.suppress(FileNotFoundError):
+            if item.is_file():
+                total += item.stat().st_size
+    return total
 
 
 def megabytes(size: int) -> str:
     """A byte count in MB with one decimal."""
     return f"{size / 1_048_576:.1f} MB"
+
+
+def rate(count: int, seconds: float) -> str:
+    """Seconds taken and documents per second."""
+    return f"{seconds:.1f} s  {count / seconds:.0f} docs/s"
 
 
 def peak_rss() -> str:
@@ -212,7 +268,7 @@ def print_queries(timings: list[Timing]) -> None:
     )
     for t in timings:
         print(
-            f"  {t.query.kind:<10} {t.query.text:<34} {t.query.order:<9} {t.total:>6}"
+            f"  {t.query.kind:<10} {pad(t.query.text, 34)} {t.query.order:<9} {t.total:>6}"
             f" {percentile(t.millis, 0.5):>8.1f} {max(t.millis):>8.1f}  {t.suggestion or ''}"
         )
     groups: dict[str, list[float]] = {}
@@ -233,7 +289,11 @@ def print_queries(timings: list[Timing]) -> None:
 def fresh_document(library: Library, work: Path, number: int, token: str) -> tuple[str, str]:
     """Import one new article holding ``token``, and time until a search finds it."""
     path = work / f"fresh-{token}.txt"
-    path.write_text(f"Experts puzzled by {token} discovery\n\n{article(number).text}", "utf-8")
+    extra = (
+        f"Investigators said the {token} samples were sent to three laboratories on Monday,"
+        " and the results of the tests are expected within the next few weeks."
+    )
+    path.write_text(f"{article(number).text}\n{extra}\n", "utf-8")
     report, import_seconds = timed(lambda: library.import_paths([path]))
     result, search_seconds = timed(lambda: library.search(token, limit=LIMIT))
     found = any(hit.id in report.imported for hit in result.hits)
@@ -245,61 +305,49 @@ def fresh_document(library: Library, work: Path, number: int, token: str) -> tup
     )
 
 
-def bench(n: int, corpus_dir: Path | None, work: Path) -> None:
-    """Run every measurement and print it."""
-    print_heading("Machine")
-    print_rows(machine())
-
-    print_heading("Corpus")
+def prepare_corpus(n: int, corpus_dir: Path | None, work: Path) -> list[Path]:
+    """The corpus files: those in ``corpus_dir`` if it has any, else ``n`` generated ones."""
     if corpus_dir is None or not any(corpus_dir.glob("*.txt")):
         corpus_dir = corpus_dir or work / "corpus"
         paths, seconds = timed(lambda: generate(corpus_dir, n))
         print_rows([("generated", f"{len(paths)} articles in {seconds:.1f} s")])
     files = sorted(corpus_dir.glob("*.txt"))
-    print_rows(
-        [
-            ("folder", str(corpus_dir)),
-            ("N (files)", str(len(files))),
-            ("size", megabytes(sum(p.stat().st_size for p in files))),
-        ]
-    )
+    size = megabytes(sum(p.stat().st_size for p in files))
+    print_rows([("folder", str(corpus_dir)), ("N (files)", str(len(files))), ("size", size)])
+    return files
 
-    data_dir = work / "data"
-    print_heading(f"Import and index (N={len(files)})")
-    library = Library.open(data_dir, seed=False)
-    report, store_seconds = timed(lambda: library.import_paths([corpus_dir], sync_index=False))
-    indexed, index_seconds = timed(library.sync_index)
+
+def import_and_index(data_dir: Path, corpus_dir: Path) -> None:
+    """Store the corpus with sync_index=False, then index it, timing both; print sizes."""
+    with Library.open(data_dir, seed=False) as library:
+        report, store_seconds = timed(lambda: library.import_paths([corpus_dir], sync_index=False))
+        with IndexWatch(library.index.path) as watch:
+            indexed, index_seconds = timed(lambda: library.sync_index(watch))
+        index_path = library.index.path
     total_seconds = store_seconds + index_seconds
     imported = len(report.imported)
+    database = sum(tree_size(p) for p in data_dir.glob(DATABASE_NAME + "*"))
+    outcome = f"{imported} / {len(report.duplicates)} / {len(report.failures)}"
     print_rows(
         [
-            (
-                "imported / duplicates / failed",
-                f"{imported} / {len(report.duplicates)} / {len(report.failures)}",
-            ),
-            (
-                "store (sync_index=False)",
-                f"{store_seconds:.1f} s  {imported / store_seconds:.0f} docs/s",
-            ),
-            (
-                "index (sync_index())",
-                f"{index_seconds:.1f} s  {indexed / index_seconds:.0f} docs/s",
-            ),
-            ("end to end", f"{total_seconds:.1f} s  {imported / total_seconds:.0f} docs/s"),
-            ("index on disk", megabytes(tree_size(library.index.path))),
-            ("index segments", str(len(list(library.index.path.glob("*.trm"))))),
-            (
-                "database (with WAL)",
-                megabytes(sum(tree_size(p) for p in data_dir.glob(DATABASE_NAME + "*"))),
-            ),
+            ("imported / duplicates / failed", outcome),
+            ("store (sync_index=False)", rate(imported, store_seconds)),
+            ("index (sync_index())", rate(indexed, index_seconds)),
+            ("end to end", rate(imported, total_seconds)),
+            ("index batches / slowest batch", f"{watch.batches} / {watch.slowest:.1f} s"),
+            ("index on disk", megabytes(tree_size(index_path))),
+            ("index on disk, peak while indexing", megabytes(watch.peak_size)),
+            ("index segments", str(len(list(index_path.glob("*.trm"))))),
+            ("database (with WAL)", megabytes(database)),
             ("kept originals", megabytes(tree_size(data_dir / ORIGINALS_DIR))),
         ]
     )
     for failure in report.failures[:5]:
         print(f"  failed: {failure.path.name}: {failure.reason}")
 
-    print_heading("Opening")
-    library.close()
+
+def open_library(data_dir: Path) -> tuple[Library, list[DocumentSummary]]:
+    """Reopen the library, timing the open, a searcher, a first search and the lists."""
     library, open_seconds = timed(lambda: Library.open(data_dir, seed=False))
     searcher, searcher_seconds = timed(library.index.open_searcher)
     searcher.close()
@@ -308,31 +356,47 @@ def bench(n: int, corpus_dir: Path | None, work: Path) -> None:
     _, timeline_seconds = timed(library.timeline)
     print_rows(
         [
-            ("Library.open (existing library)", f"{open_seconds * 1000:.0f} ms"),
-            ("searcher open", f"{searcher_seconds * 1000:.0f} ms"),
+            ("Library.open (existing library)", f"{open_seconds * 1000:.1f} ms"),
+            ("searcher open", f"{searcher_seconds * 1000:.1f} ms"),
             ("first search (cold)", f"{first_seconds * 1000:.0f} ms"),
             ("documents() list", f"{documents_seconds * 1000:.0f} ms ({len(documents)} rows)"),
-            ("timeline()", f"{timeline_seconds * 1000:.0f} ms"),
+            ("timeline()", f"{timeline_seconds * 1000:.1f} ms"),
         ]
     )
+    return library, documents
 
-    print_heading("Metadata found by the importer (against the corpus manifest)")
-    print_rows(extraction_check(documents, corpus_dir))
 
-    print_heading(
-        f"Search (limit={LIMIT}, snippets for every hit; 1 warm-up + {REPEATS} runs each)"
-    )
-    print_queries(run_queries(library))
+def bench(n: int, corpus_dir: Path | None, work: Path) -> None:
+    """Run every measurement and print it."""
+    print_heading("Machine")
+    print_rows(machine())
 
-    print_heading("Time until a newly imported document is searchable")
-    tokens = ("zorblaxquint", "quaffletrope", "vexnumbrid")
-    print_rows(
-        fresh_document(library, work, len(files) + 1 + i, token) for i, token in enumerate(tokens)
-    )
-    library.close()
+    print_heading("Corpus")
+    files = prepare_corpus(n, corpus_dir, work)
+    corpus_dir = files[0].parent
+
+    data_dir = work / "data"
+    print_heading(f"Import and index (N={len(files)})")
+    import_and_index(data_dir, corpus_dir)
+
+    print_heading("Opening")
+    library, documents = open_library(data_dir)
+    with library:
+        print_heading("Metadata found by the importer (against the corpus manifest)")
+        print_rows(extraction_check(documents, corpus_dir))
+
+        print_heading(f"Search (limit={LIMIT}, snippets for every hit; 1 warm-up + {REPEATS} runs)")
+        print_queries(run_queries(library))
+
+        print_heading("Time until a newly imported document is searchable")
+        tokens = ("zorblaxquint", "quaffletrope", "vexnumbrid")
+        print_rows(
+            fresh_document(library, work, len(files) + 1 + i, token)
+            for i, token in enumerate(tokens)
+        )
 
     print_heading("Process")
-    print_rows([("peak RSS", peak_rss()), ("work folder", str(work))])
+    print_rows([("peak RSS", peak_rss())])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         bench(args.n, args.corpus, work)
     finally:
         if args.keep:
-            print(f"\nkept {work}")
+            print(f"\nkept the work folder {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 0
