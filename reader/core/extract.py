@@ -81,7 +81,7 @@ _PERSON_NAME = re.compile(r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-z'’-]+|Ma
 _CREDIT = re.compile(
     r"^\W*(web editor|editor|editors|edited by|editing by|editor in charge|responsible editor"
     r"|chief editor|translated by|translator|translation|proofread by|photo by|photos by|photo"
-    r"|image|images|graphic|video|责任编辑|编辑|责编|来源|校对|审核|翻译)\s*[:：]",
+    r"|image|images|graphic|video|责任编辑|编辑|责编|校对|审核|翻译)\s*[:：]",
     re.IGNORECASE,
 )
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|→|/|\\|::)\s*")
@@ -92,6 +92,11 @@ _BYLINE = re.compile(
     r"(?:^|[\s|·•,(])(?:by|written by|author|authors|reporter|reported by|words by|text by"
     r"|作者|记者|文)\s*[:：]?\s+(?P<name>[^\W\d_][\w.'’-]*(?:\s+(?:[^\W\d_][\w.'’-]*|de|van|von|"
     r"da|al|bin|el|la|le))*)",
+    re.IGNORECASE,
+)
+_CREDIT_WORD = re.compile(
+    r"\b(?:report|reported|story|words|text|written|edited|posted|filed|photos?|interview"
+    r"|analysis|compiled)$",
     re.IGNORECASE,
 )
 _BYLINE_CJK = re.compile(r"(?:作者|记者|文)\s*[:：|丨]?\s*(?P<name>[\u4e00-\u9fff·]{2,4})")
@@ -283,7 +288,7 @@ def _strip_meta(text: str, dates: list[DateMention]) -> str:
 
 
 def _has_byline(text: str) -> bool:
-    return _BYLINE.search(text) is not None or _BYLINE_CJK.search(text) is not None
+    return _byline_name(text) is not None
 
 
 def _classify(block: _Block) -> None:
@@ -390,9 +395,12 @@ def _title_after_date(block: _Block) -> str | None:
     if not block.dates or block.dates[0].start > 20:
         return None
     rest = _strip_meta(block.text[: block.dates[0].end], block.dates[:1])
-    tail = _clean_line(_TIME.sub(" ", block.text[block.dates[0].end :]).strip(" |·•,;:-–—/"))
+    after = _TIME.sub(" ", block.text[block.dates[0].end :])
     if len(_words(rest)) > 2:
         return None  # more than a label before the date: not a date line
+    if re.match(r"\s*[|·•]", after):
+        return None  # "September 24, 2016 | South China Morning Post": a field, not a headline
+    tail = _clean_line(after.strip(" |·•,;:-–—/"))
     if len(_words(tail)) < 4 or _has_byline(tail) or _LABELLED_SOURCE.search(tail):
         return None
     return tail
@@ -463,15 +471,27 @@ def _pretty_source(name: str) -> str | None:
 
 
 def _byline_name(text: str) -> str | None:
-    match = _BYLINE.search(text)
-    if match:
+    """The author's name in a byline ("By Jane Doe | Outlet", "记者 陈静"), or None."""
+    for match in _BYLINE.finditer(text):
         name = re.split(r"\s*[(|,;·•]\s*|\s+(?:and|in|for|at|from|of)\s+", match.group("name"))[0]
         name = name.strip(" .'’-")
         parts = name.split()
-        # A byline is a name: one to four capitalised words.
-        if 1 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts):
+        # A byline is a name: one to four capitalised words (or a CJK name) ...
+        if not 1 <= len(parts) <= 4 or not all(p[:1].isupper() or _CJK.match(p) for p in parts):
+            continue
+        # ... and its "by" starts the line, follows a separator, is capitalised or follows a
+        # credit word, unlike the "by" of a headline ("Orchestra hit by flooding").
+        before = text[: match.start("name")].rstrip()
+        keyword = before.split()[-1] if before.split() else ""
+        previous = before[: len(before) - len(keyword)].rstrip()
+        if (
+            not previous
+            or previous[-1] in "|·•,(:："
+            or not keyword.startswith("by")
+            or _CREDIT_WORD.search(previous) is not None
+            or find_dates(previous)
+        ):
             return name
-        return None
     cjk = _BYLINE_CJK.search(text)
     return cjk.group("name") if cjk else None
 
@@ -498,7 +518,9 @@ def _source_from_meta_line(text: str, dates: list[DateMention]) -> str | None:
         if segment == text:
             break  # the line had no separators: nothing marks this as the outlet's name
         words = _words(rest)
-        if 1 <= len(words) <= 5 and not re.search(r"\d", rest):
+        # "France 24" is a name; "story 5" is a label with a number.
+        numbered = any(w.isdigit() for w in words)
+        if 1 <= len(words) <= 5 and (not numbered or rest[:1].isupper()):
             return _pretty_source(rest)
     return None
 
@@ -645,6 +667,12 @@ def extract_article(
                 and (
                     len(_content_words(block.text) & lead)
                     >= max(3, 0.3 * len(_content_words(block.text)))
+                    # A whole sentence just above the body is its opening, however short.
+                    or (
+                        _SENTENCE_END.search(block.text) is not None
+                        and len(_words(block.text)) >= 10
+                        and block.index == body_start - 1
+                    )
                 )
             )
             if is_title:

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from whoosh import qparser, query, sorting
 from whoosh.highlight import ContextFragmenter, Formatter, Fragment, highlight
 from whoosh.qparser import plugins
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from reader.core.analysis import CJK_RUN, text_analyzer
+from reader.core.analysis import CJK_RUN, stem, text_analyzer
 from reader.core.errors import QueryError
 from reader.core.index import UNDATED
 from reader.core.models import SearchHit, SearchResult
@@ -39,7 +40,8 @@ _NEGATION = re.compile(r'(?<![\w"])-(?=[\w"(])')
 _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?!//)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_SPELLING_FIELDS = ("spell_body", "spell_title")  # unstemmed words, kept by TEXT(spelling=True)
+_SPELLING_FIELDS = ("spell_body", "spell_title")
+_STEMMED_FIELDS = ("title", "body", "removed")  # unstemmed words, kept by TEXT(spelling=True)
 _DAY = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
 _DATE_VALUE = re.compile(r"\bdate:(\[[^\]]*\]|\{[^}]*\}|[^\s()]+)", re.IGNORECASE)
 _DATE_OK = re.compile(
@@ -137,8 +139,11 @@ def _single_cjk_to_prefix(q: query.Query) -> query.Query:
     return q.apply(_single_cjk_to_prefix)
 
 
-def parse(text: str, schema: object) -> query.Query:
-    """Parse a user's query; raises QueryError with a message fit to show under the search bar."""
+def parse(text: str, schema: object, reader: IndexReader | None = None) -> query.Query:
+    """Parse a user's query; raises QueryError with a message fit to show under the search bar.
+
+    With a ``reader``, fuzzy words (word~) are expanded against the index's vocabulary.
+    """
     text = text.strip()
     if not text:
         raise QueryError("Type something to search for.")
@@ -156,7 +161,43 @@ def parse(text: str, schema: object) -> query.Query:
     children = list(q.children()) if isinstance(q, query.compound.CompoundQuery) else []
     if isinstance(q, query.Not) or (children and all(isinstance(n, query.Not) for n in children)):
         raise QueryError("A search needs at least one word that must match, not only NOT words.")
-    return _single_cjk_to_prefix(q)
+    q = _single_cjk_to_prefix(q)
+    return q if reader is None else _expand_fuzzy(q, reader, text)
+
+
+def _expand_fuzzy(q: query.Query, reader: IndexReader, text: str) -> query.Query:
+    """Make word~ work on stemmed fields: find similar *words*, then search their stems.
+
+    Whoosh compares the stemmed query word with the vocabulary, which finds wrong words
+    ("goverment" -> "gover" -> "over") or none; the unstemmed spelling fields know the words.
+    """
+    if not isinstance(q, query.FuzzyTerm):
+        return q.apply(lambda child: _expand_fuzzy(child, reader, text))
+    start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
+    word = text[start:end].lower() if start is not None and end is not None else str(q.text)
+    if q.fieldname not in _STEMMED_FIELDS:
+        return query.FuzzyTerm(
+            q.fieldname, word, boost=q.boost, maxdist=q.maxdist, prefixlength=q.prefixlength
+        )
+    words = _similar_words(reader, word, q.maxdist)
+    stems = sorted({stem(w) for w in words})
+    if not stems:
+        return query.NullQuery
+    return query.Or([query.Term(q.fieldname, s) for s in stems], boost=q.boost)
+
+
+def _similar_words(reader: IndexReader, word: str, maxdist: int) -> set[str]:
+    """Indexed words within ``maxdist`` edits of ``word`` (including itself)."""
+    if maxdist <= 1:
+        candidates = _edits(word) | {word}
+        return {c for c in candidates for f in _SPELLING_FIELDS if (f, c) in reader}
+    # Two or more edits: too many candidates to try; let Whoosh walk the vocabulary.
+    return {
+        str(w)
+        for f in _SPELLING_FIELDS
+        if f in reader.indexed_field_names()
+        for w in reader.terms_within(f, word, maxdist)
+    }
 
 
 def _edits(word: str) -> set[str]:
@@ -200,8 +241,8 @@ def _suggest(searcher: Searcher, text: str) -> str | None:
             continue
         stems = [t.text for t in analyzer(word.lower())]
         known = any(
-            searcher.doc_frequency(field, stem) for stem in stems for field in ("title", "body")
-        )
+            searcher.doc_frequency(field, s) for s in stems for field in _STEMMED_FIELDS
+        ) or any(searcher.doc_frequency(field, word.lower()) for field in ("source", "byline"))
         if known:
             continue
         replacement = _closest_word(searcher, word.lower())
@@ -255,7 +296,7 @@ def run(
     """Search for ``text``; hits come with snippets, the result with counts per year and month."""
     if order not in _ORDERS:
         raise QueryError(f"Unknown order {order!r}: use relevance or date.")
-    q = parse(text, searcher.schema)
+    q = parse(text, searcher.schema, searcher.reader())
     facets = {
         "year": sorting.FieldFacet("year", maptype=sorting.Count),
         "month": sorting.FieldFacet("month", maptype=sorting.Count),

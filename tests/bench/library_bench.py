@@ -74,6 +74,7 @@ class IndexWatch:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.peak_size = max(self.peak_size, tree_size(self.path))
 
     def __call__(self, done: int, total: int) -> None:
         """Called by sync_index() after each committed batch."""
@@ -153,13 +154,14 @@ def pad(text: str, width: int) -> str:
 
 
 def tree_size(path: Path) -> int:
-    """Bytes of the files under ``path`` (or of ``path``); a file deleted meanwhile counts 0."""
-    paths = [path] if path.is_file() else path.rglob("*")
+    """Bytes of the files under ``path`` (or of ``path``); what vanishes meanwhile counts 0."""
+    if path.is_file():
+        return path.stat().st_size
     total = 0
-    for item in paths:
-        with contextlib.suppress(FileNotFoundError):
-            if item.is_file():
-                total += item.stat().st_size
+    for root, _, names in os.walk(path):  # os.walk skips folders deleted while it walks
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                total += os.stat(os.path.join(root, name)).st_size
     return total
 
 

@@ -208,3 +208,44 @@ def test_structured_dates():
     assert parse_structured_date("Sat, 05 Oct 2024 10:00:00 GMT") == dt.date(2024, 10, 5)
     assert parse_structured_date("October 5, 2024") == dt.date(2024, 10, 5)
     assert parse_structured_date("not a date") is None
+
+
+PROSE = (
+    "Officials said on Tuesday that the works would take several months and that traffic would "
+    "be diverted through the town centre while the bridge is closed to all vehicles."
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "expected"),
+    [
+        (
+            "News > Business >\n\nOrchestra hit by flooding in Cairo\n\n2023-08-29",
+            "title",
+            "Orchestra hit by flooding in Cairo",
+        ),
+        ("Central bank hit by OPEC in Brasilia, officials say\n\n2023-08-29", "byline", None),
+        (
+            "Harbour works begin\n\nSeptember 24, 2016 | South China Morning Post",
+            "source",
+            "South China Morning Post",
+        ),
+        ("Harbour works begin\n\n27 October, 2020 | France 24", "source", "France 24"),
+        ("港口工程开工\n\n来源：中国新闻网 | 2011-11-30", "source", "中国新闻网"),
+        ("港口工程开工\n\n2011-11-30 记者 陈静", "byline", "陈静"),
+        ("Harbour works begin\n\nPosted by Marta in Town News", "byline", "Marta"),
+    ],
+)
+def test_header_lines(header, field, expected):
+    doc = extract_article(f"{header}\n\n{PROSE}\n\n{PROSE}\n", today=TODAY)
+    assert getattr(doc, field) == expected
+
+
+def test_a_short_opening_sentence_is_kept():
+    text = (
+        "RIYAL DEPOSIT RATES REMAIN FIRM\n\n"
+        "BAHRAIN, March 1 - Saudi riyal interbank deposits were steady at higher levels.\n\n"
+        f"{PROSE}\n\n{PROSE}\n"
+    )
+    doc = extract_article(text, today=TODAY)
+    assert doc.paragraphs[0].startswith("BAHRAIN, March 1 - Saudi riyal")

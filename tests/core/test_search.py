@@ -156,3 +156,23 @@ def test_undated_documents_have_their_own_bucket(empty_library, tmp_path):
     assert result.by_year == {"undated": 1}
     assert empty_library.search("cats", within="undated").total == 1
     assert [(b.label, b.count) for b in empty_library.timeline("cats")] == [("undated", 1)]
+
+
+def test_fuzzy_words_match_similar_words_not_their_stems(empty_library, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Budget plans\n\nThe government said inflation rose in March, and officials said the "
+        "figures on prices and wages would be published next week.\n"
+    )
+    (tmp_path / "b.txt").write_text(
+        "Harvest report\n\nFarmers sold wheat and rice at the market, which was moved over the "
+        "river this year, a local trader told reporters on Friday.\n"
+    )
+    empty_library.import_paths([tmp_path])
+    for query in ("government~", "goverment~", "inflaton~", "govrnmnt~2"):
+        assert [h.title for h in empty_library.search(query).hits] == ["Budget plans"], query
+
+
+def test_names_in_bylines_are_known_words(library):
+    result = library.search("Cao Desheng")
+    assert result.total == 1
+    assert result.suggestion is None
