@@ -7,6 +7,8 @@ SQLite connection); a worker thread opens its own Library on the same data dir.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import enum
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +19,7 @@ from whoosh.searching import Searcher
 
 from reader.core import importers, search
 from reader.core.blobs import BlobStore
-from reader.core.errors import ImportFailed, IndexBusyError
+from reader.core.errors import ImportFailed, IndexBusyError, ReaderError
 from reader.core.index import UNDATED, SearchIndex
 from reader.core.models import (
     Document,
@@ -32,6 +34,15 @@ from reader.core.store import Store, buckets_from_months
 DATABASE_NAME = "library.sqlite3"
 ORIGINALS_DIR = "originals"
 _SEEDED_KEY = "seeded"
+
+
+class _Unset(enum.Enum):
+    """Marks an argument that was not given (None means: clear the field)."""
+
+    UNSET = enum.auto()
+
+
+UNSET = _Unset.UNSET
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +99,18 @@ class Library:
         seed: bool = True,
         lock_timeout: float = 30.0,
         index_progress: IndexProgress | None = None,
+        check_index: bool = True,
     ) -> Library:
-        """Open (or create) the library, import the seeds into a new one, check the index."""
+        """Open (or create) the library, import the seeds into a new one, check the index.
+
+        The window passes ``check_index=False`` and checks the index in the background.
+        """
         library = cls(data_dir, lock_timeout=lock_timeout)
         try:
             if seed:
                 library.seed_if_new()
-            library.ensure_index(index_progress)
+            if check_index:
+                library.ensure_index(index_progress)
         except BaseException:
             library.close()
             raise
@@ -136,12 +152,12 @@ class Library:
         digest = hashlib.sha256(data).hexdigest()
         existing = self.store.find_duplicate(digest)
         if existing is not None:
-            return existing, True
+            return self._revive(existing)
         extracted = importers.extract_bytes(data, path.name)
         text_hash = text_digest(extracted.title + "\n" + extracted.text)
         existing = self.store.find_duplicate(digest, text_hash)
         if existing is not None:
-            return existing, True
+            return self._revive(existing)
         try:
             self.blobs.put(data)
         except OSError as exc:
@@ -156,6 +172,13 @@ class Library:
             imported_from=str(path.absolute()),
         )
         return doc_id, False
+
+    def _revive(self, doc_id: int) -> tuple[int, bool]:
+        """A file already in the library: bring it back if it was in the trash."""
+        if self.store.is_trashed(doc_id):
+            self.store.restore([doc_id])
+            return doc_id, False
+        return doc_id, True
 
     def import_paths(
         self,
@@ -251,6 +274,66 @@ class Library:
     def original(self, doc_id: int) -> bytes:
         """The file's bytes exactly as imported."""
         return self.blobs.get(self.store.get(doc_id).original_sha256)
+
+    def document_ids(self, order: str = "date", period: str | None = None) -> list[int]:
+        """Ids in list order, optionally of one timeline period ('2020', '2020-10', 'undated')."""
+        return self.store.document_ids(order, period)
+
+    def summaries(self, ids: list[int]) -> list[DocumentSummary]:
+        """List rows of these documents, in the given order."""
+        return self.store.summaries(ids=ids)
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def edit_metadata(
+        self,
+        doc_id: int,
+        *,
+        title: str | None = None,
+        date: dt.date | _Unset | None = UNSET,
+        source: str | _Unset | None = UNSET,
+        byline: str | _Unset | None = UNSET,
+    ) -> None:
+        """Correct a document's metadata; the corrections survive re-extraction and re-import.
+
+        Only the fields passed are changed; None clears date, source or byline. The index
+        follows when it is next synced (``sync_index``).
+        """
+        self.store.get(doc_id)
+        changes: dict[str, str | None] = {}
+        if title is not None:
+            title = " ".join(title.split())
+            if not title:
+                raise ReaderError("A document needs a title.")
+            changes["title"] = title
+        if not isinstance(date, _Unset):
+            changes["pub_date"] = date.isoformat() if date else None
+        for field, value in (("source", source), ("byline", byline)):
+            if not isinstance(value, _Unset):
+                changes[field] = " ".join(value.split()) or None if value else None
+        if changes:
+            self.store.edit_metadata(doc_id, changes)
+
+    def delete(self, ids: list[int]) -> None:
+        """Move documents to the trash; ``restore`` undoes it. The index follows on sync."""
+        self.store.trash(ids)
+
+    def restore(self, ids: list[int]) -> None:
+        """Bring documents back from the trash."""
+        self.store.restore(ids)
+
+    def reextract(self, doc_id: int) -> None:
+        """Run extraction again on the kept original; the user's corrections are kept."""
+        doc = self.store.get(doc_id)
+        data = self.blobs.get(doc.original_sha256)
+        extracted = importers.extract_bytes(data, Path(doc.imported_from).name)
+        self.store.replace_extraction(
+            doc_id, extracted, text_digest(extracted.title + "\n" + extracted.text)
+        )
+
+    def match_spans(self, query: str, doc_id: int) -> list[tuple[int, int]]:
+        """Where a search's words occur in a document's clean text (code-point spans)."""
+        return search.match_spans(self._current_searcher(), query, self.store.get(doc_id).text)
 
     def search(
         self, text: str, *, limit: int = 20, order: str = "relevance", within: str | None = None

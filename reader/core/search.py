@@ -252,6 +252,32 @@ def _suggest(searcher: Searcher, text: str) -> str | None:
     return out if changed else None
 
 
+def _without_negations(q: query.Query) -> query.Query:
+    if isinstance(q, query.Not):
+        return query.NullQuery
+    return q.apply(_without_negations)
+
+
+def match_spans(searcher: Searcher, text_query: str, text: str) -> list[tuple[int, int]]:
+    """Code-point spans of ``text`` that a search matches (NOT words excluded), merged."""
+    reader = searcher.reader()
+    q = _without_negations(parse(text_query, searcher.schema, reader))
+    words = {
+        term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        for field, term in q.existing_terms(reader, phrases=True, expand=True)
+        if field in _STEMMED_FIELDS
+    }
+    spans: list[list[int]] = []
+    for token in text_analyzer()(text, chars=True, mode="query"):
+        if token.text not in words:
+            continue
+        if spans and token.startchar <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], token.endchar)
+        else:
+            spans.append([token.startchar, token.endchar])
+    return [(start, end) for start, end in spans]
+
+
 def _snippet(hit_terms: set[tuple[str, bytes]], text: str, removed: str) -> str:
     fragmenter = ContextFragmenter(maxchars=_SNIPPET_CHARS, surround=60)
     formatter = _MarkFormatter()

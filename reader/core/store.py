@@ -60,7 +60,21 @@ MIGRATIONS: tuple[str, ...] = (
         seq    INTEGER NOT NULL              -- grows with every change; see mark_indexed()
     );
     """,
+    """
+    -- Deleting moves a document to the trash (undo brings it back); reads use live_documents.
+    ALTER TABLE documents ADD COLUMN deleted_at TEXT;
+    CREATE VIEW live_documents AS SELECT * FROM documents WHERE deleted_at IS NULL;
+    -- The user's corrections of extracted metadata: applied again after every re-extraction.
+    CREATE TABLE user_edits (
+        doc_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        field     TEXT NOT NULL CHECK (field IN ('title', 'pub_date', 'source', 'byline')),
+        value     TEXT,
+        edited_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, field)
+    );
+    """,
 )
+EDITABLE_FIELDS = ("title", "pub_date", "source", "byline")
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _SUMMARY_COLUMNS = "id, title, pub_date, source, byline, language, imported_from, is_read"
@@ -180,7 +194,7 @@ class Store:
 
     def count(self) -> int:
         """Number of documents."""
-        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM live_documents").fetchone()[0])
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -235,8 +249,8 @@ class Store:
     def get(self, doc_id: int) -> Document:
         """The document with this id; raises DocumentNotFound."""
         row = self._db.execute(
-            "SELECT d.*, o.size FROM documents d JOIN originals o ON o.sha256 = d.original_sha256"
-            " WHERE d.id = ?",
+            "SELECT d.*, o.size FROM live_documents d"
+            " JOIN originals o ON o.sha256 = d.original_sha256 WHERE d.id = ?",
             (doc_id,),
         ).fetchone()
         if row is None:
@@ -269,7 +283,7 @@ class Store:
             raise ValueError(f"unknown order {order!r}")
         if ids is None:
             rows = self._db.execute(
-                f"SELECT {_SUMMARY_COLUMNS} FROM documents ORDER BY {_ORDERS[order]}"
+                f"SELECT {_SUMMARY_COLUMNS} FROM live_documents ORDER BY {_ORDERS[order]}"
             ).fetchall()
             return [_summary(row) for row in rows]
         by_id = {s.id: s for s in self._summaries_by_id(ids)}
@@ -279,7 +293,7 @@ class Store:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT {_SUMMARY_COLUMNS} FROM documents WHERE id IN ({marks})", chunk
+                f"SELECT {_SUMMARY_COLUMNS} FROM live_documents WHERE id IN ({marks})", chunk
             )
             yield from (_summary(row) for row in rows)
 
@@ -289,10 +303,96 @@ class Store:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT id, text, removed FROM documents WHERE id IN ({marks})", chunk
+                f"SELECT id, text, removed FROM live_documents WHERE id IN ({marks})", chunk
             )
             out.update((row[0], (row[1], row[2])) for row in rows)
         return out
+
+    def document_ids(self, order: str = "date", period: str | None = None) -> list[int]:
+        """Ids of the live documents in list order, optionally of one period.
+
+        ``period`` is '2020', '2020-10' or 'undated'.
+        """
+        if order not in _ORDERS:
+            raise ValueError(f"unknown order {order!r}")
+        where, args = _period_filter(period)
+        rows = self._db.execute(
+            f"SELECT id FROM live_documents {where} ORDER BY {_ORDERS[order]}", args
+        )
+        return [int(row[0]) for row in rows]
+
+    def edit_metadata(self, doc_id: int, changes: dict[str, str | None]) -> None:
+        """Apply the user's corrections (field -> value) and remember them as the user's."""
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            for field, value in changes.items():
+                db.execute(f"UPDATE documents SET {field} = ? WHERE id = ?", (value, doc_id))
+                db.execute(
+                    "INSERT INTO user_edits(doc_id, field, value, edited_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT(doc_id, field) DO UPDATE SET value = excluded.value,"
+                    " edited_at = excluded.edited_at",
+                    (doc_id, field, value, now),
+                )
+            _queue(db, [doc_id])
+
+    def user_edits(self, doc_id: int) -> dict[str, str | None]:
+        """The fields the user corrected, with their values."""
+        rows = self._db.execute("SELECT field, value FROM user_edits WHERE doc_id = ?", (doc_id,))
+        return {row[0]: row[1] for row in rows}
+
+    def replace_extraction(self, doc_id: int, doc: ExtractedDocument, text_sha256: str) -> None:
+        """Store a new extraction of a document's original; the user's corrections stay on top."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE documents SET title = ?, pub_date = ?, source = ?, byline = ?,"
+                " language = ?, text = ?, removed = ?, format = ?, encoding = ?, text_sha256 = ?"
+                " WHERE id = ?",
+                (
+                    doc.title,
+                    doc.date.isoformat() if doc.date else None,
+                    doc.source,
+                    doc.byline,
+                    doc.language,
+                    doc.text,
+                    "\n".join(doc.removed),
+                    doc.format,
+                    doc.encoding,
+                    text_sha256,
+                    doc_id,
+                ),
+            )
+            for field, value in db.execute(
+                "SELECT field, value FROM user_edits WHERE doc_id = ?", (doc_id,)
+            ).fetchall():
+                db.execute(f"UPDATE documents SET {field} = ? WHERE id = ?", (value, doc_id))
+            _queue(db, [doc_id])
+
+    def trash(self, ids: Sequence[int]) -> None:
+        """Move documents to the trash: gone from lists and search, back with restore()."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE documents SET deleted_at = ? WHERE id = ?", [(now, i) for i in ids]
+            )
+            _queue(db, ids)
+
+    def restore(self, ids: Sequence[int]) -> None:
+        """Bring documents back from the trash."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE documents SET deleted_at = NULL WHERE id = ?", [(i,) for i in ids]
+            )
+            _queue(db, ids)
+
+    def is_trashed(self, doc_id: int) -> bool:
+        """True for a document in the trash."""
+        row = self._db.execute(
+            "SELECT deleted_at FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        return row is not None and row[0] is not None
 
     def set_read(self, doc_id: int, is_read: bool) -> None:
         """Mark a document read or unread."""
@@ -310,7 +410,7 @@ class Store:
         """Documents per year and per month (newest first), then undated; optionally of ``ids``."""
         if ids is None:
             rows = self._db.execute(
-                "SELECT substr(pub_date, 1, 7) AS ym, COUNT(*) FROM documents GROUP BY ym"
+                "SELECT substr(pub_date, 1, 7) AS ym, COUNT(*) FROM live_documents GROUP BY ym"
             ).fetchall()
             months = {row[0]: int(row[1]) for row in rows}
         else:
@@ -318,7 +418,7 @@ class Store:
             for chunk in _chunks(list(ids), 500):
                 marks = ",".join("?" * len(chunk))
                 for row in self._db.execute(
-                    f"SELECT substr(pub_date, 1, 7), COUNT(*) FROM documents"
+                    f"SELECT substr(pub_date, 1, 7), COUNT(*) FROM live_documents"
                     f" WHERE id IN ({marks}) GROUP BY 1",
                     chunk,
                 ):
@@ -353,7 +453,9 @@ class Store:
 
     def all_ids(self) -> list[int]:
         """Every document id, ascending."""
-        return [int(row[0]) for row in self._db.execute("SELECT id FROM documents ORDER BY id")]
+        return [
+            int(row[0]) for row in self._db.execute("SELECT id FROM live_documents ORDER BY id")
+        ]
 
     def index_rows(self, ids: Sequence[int]) -> dict[int, IndexRow]:
         """What the index needs of these documents; ids that no longer exist are absent."""
@@ -361,8 +463,8 @@ class Store:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             for row in self._db.execute(
-                "SELECT id, title, pub_date, source, byline, text, removed, tags FROM documents"
-                f" WHERE id IN ({marks})",
+                "SELECT id, title, pub_date, source, byline, text, removed, tags"
+                f" FROM live_documents WHERE id IN ({marks})",
                 chunk,
             ):
                 out[row["id"]] = IndexRow(
@@ -380,6 +482,17 @@ class Store:
     def original_hashes(self) -> set[str]:
         """Hashes of every kept original file."""
         return {str(row[0]) for row in self._db.execute("SELECT sha256 FROM originals")}
+
+
+def _period_filter(period: str | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause for a timeline period: '2020', '2020-10', 'undated' or None (all)."""
+    if not period:
+        return "", ()
+    if period == "undated":
+        return "WHERE pub_date IS NULL", ()
+    if len(period) in (4, 7) and period[:4].isdigit():
+        return "WHERE pub_date LIKE ?", (period + "-%",)
+    raise ValueError(f"unknown period {period!r}")
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -400,7 +513,8 @@ def _queue(db: sqlite3.Connection, ids: Sequence[int] | None) -> None:
     upsert = " ON CONFLICT(doc_id) DO UPDATE SET seq = excluded.seq"
     if ids is None:
         db.execute(
-            f"INSERT INTO index_queue(doc_id, seq) SELECT id, ? FROM documents WHERE 1{upsert}",
+            "INSERT INTO index_queue(doc_id, seq)"
+            f" SELECT id, ? FROM live_documents WHERE 1{upsert}",
             (seq,),
         )
     else:
