@@ -41,6 +41,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"do not import the sample articles into a new library (or ${paths.NO_SEED_ENV}=1)",
     )
+    window = parser.add_argument_group("window options (without a command)")
+    window.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        type=Path,
+        help="open the window, save a picture of it when loaded, and exit",
+    )
+    window.add_argument("--query", metavar="Q", help="with --screenshot: search for Q first")
+    window.add_argument(
+        "--theme", choices=("system", "light", "sepia", "dark"), help="the reading theme"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import files and folders")
@@ -282,10 +293,10 @@ def _cmd_reindex(library: Library, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _run_gui(data_dir: Path, seed: bool) -> int:
+def _run_gui(data_dir: Path, seed: bool, args: argparse.Namespace) -> int:
     from reader.ui.app import run
 
-    return run(data_dir, seed=seed)
+    return run(data_dir, seed=seed, screenshot=args.screenshot, query=args.query, theme=args.theme)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -295,7 +306,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed = not (args.no_seed or paths.seeding_disabled_by_env())
     out, err = sys.stdout, sys.stderr
     if args.command is None:
-        return _run_gui(data_dir, seed)
+        try:
+            return _run_gui(data_dir, seed, args)
+        except ReaderError as exc:
+            err.write(f"reader: {exc}\n")
+            return EXIT_ERROR
     try:
         with Library.open(data_dir, seed=seed) as library:
             if args.command == "import":

@@ -22,6 +22,10 @@ class IndexBusyError(ReaderError):
     """Another Reader process holds the search index's write lock."""
 
 
+class IndexNotReady(ReaderError):
+    """The search index does not exist yet (it is being built)."""
+
+
 class DocumentNotFound(ReaderError):
     """No document has the requested id."""
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,6 +116,19 @@ class SearchIndex:
             return f"the search index is damaged ({exc.__class__.__name__})"
         return None
 
+    def exists(self) -> bool:
+        """True once an index has been built."""
+        return bool(whoosh_index.exists_in(str(self.path)))
+
+    def build_id(self) -> str | None:
+        """Changes whenever the index is rebuilt (a searcher of an older build must be reopened)."""
+        try:
+            meta = json.loads((self.path / _META_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        build = meta.get("build")
+        return str(build) if build else None
+
     def open_searcher(self) -> Searcher:
         """A searcher over the current index (a snapshot: call ``refresh()`` after commits)."""
         return whoosh_index.open_dir(str(self.path)).searcher()
@@ -192,7 +206,14 @@ class SearchIndex:
                 shutil.rmtree(self._building, ignore_errors=True)
                 return False
             (self._building / _META_FILE).write_text(
-                json.dumps({"library_id": store.library_id, "version": INDEX_VERSION}), "utf-8"
+                json.dumps(
+                    {
+                        "library_id": store.library_id,
+                        "version": INDEX_VERSION,
+                        "build": uuid.uuid4().hex,
+                    }
+                ),
+                "utf-8",
             )
             retired = self.data_dir / f"index-v{INDEX_VERSION}.old"
             shutil.rmtree(retired, ignore_errors=True)

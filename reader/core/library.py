@@ -19,8 +19,8 @@ from whoosh.searching import Searcher
 
 from reader.core import importers, search
 from reader.core.blobs import BlobStore
-from reader.core.errors import ImportFailed, IndexBusyError, ReaderError
-from reader.core.index import UNDATED, SearchIndex
+from reader.core.errors import ImportFailed, IndexBusyError, IndexNotReady, ReaderError
+from reader.core.index import UNDATED, SearchIndex, make_schema
 from reader.core.models import (
     Document,
     DocumentSummary,
@@ -54,6 +54,7 @@ class ImportProgress:
     path: Path
     outcome: str  # "imported", "duplicate" or "failed"
     message: str = ""
+    doc_id: int | None = None
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -90,6 +91,7 @@ class Library:
         self.blobs = BlobStore(data_dir / ORIGINALS_DIR)
         self.index = SearchIndex(data_dir, lock_timeout=lock_timeout)
         self._searcher: Searcher | None = None
+        self._searcher_build: str | None = None
 
     @classmethod
     def open(
@@ -195,6 +197,7 @@ class Library:
             if cancel is not None and cancel():
                 report.cancelled = True
                 break
+            doc_id: int | None = None
             try:
                 doc_id, duplicate = self.import_file(path)
             except ImportFailed as exc:
@@ -208,7 +211,7 @@ class Library:
                     report.imported.append(doc_id)
                     outcome, message = "imported", ""
             if progress is not None:
-                progress(ImportProgress(number, len(files), path, outcome, message))
+                progress(ImportProgress(number, len(files), path, outcome, message, doc_id))
         if sync_index and report.imported:
             # Busy: another process indexes; the documents stay queued and are not lost.
             with contextlib.suppress(IndexBusyError):
@@ -255,8 +258,17 @@ class Library:
         return self.index.rebuild(self.store, progress, cancel)
 
     def _current_searcher(self) -> Searcher:
+        if not self.index.exists():
+            raise IndexNotReady(
+                "The search index is being built; results will appear when it is ready."
+            )
+        build = self.index.build_id()
+        if self._searcher is not None and build != self._searcher_build:
+            self._searcher.close()  # the index was rebuilt (maybe by another process)
+            self._searcher = None
         if self._searcher is None:
             self._searcher = self.index.open_searcher()
+            self._searcher_build = build
         else:
             self._searcher = self._searcher.refresh()
         return self._searcher
@@ -339,6 +351,8 @@ class Library:
         self, text: str, *, limit: int = 20, order: str = "relevance", within: str | None = None
     ) -> SearchResult:
         """Full-text search; raises QueryError for a query that cannot be understood."""
+        if not self.index.exists():
+            search.parse(text, make_schema())  # a malformed query is reported as such
         return search.run(
             self._current_searcher(), self.store, text, limit=limit, order=order, within=within
         )

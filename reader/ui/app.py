@@ -1,41 +1,87 @@
-"""Start the Qt application (a first window: the document list; the full window comes next)."""
+"""Start the Qt application: the main window on a data dir, or a screenshot of it."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QListView, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
 from reader import APP_NAME, __version__
-from reader.core.library import Library
-from reader.ui.models import DocumentListModel
+from reader.paths import resource_path
+from reader.ui.controller import LibraryController
+from reader.ui.window import MainWindow
+
+SETTINGS_FILE = "settings.ini"
+_SCREENSHOT_TIMEOUT_MS = 15000
 
 
-class MainWindow(QMainWindow):
-    """The main window: for now the list of documents in the library."""
-
-    def __init__(self, library: Library) -> None:
-        super().__init__()
-        self.setWindowTitle(APP_NAME)
-        self.resize(900, 600)
-        self.model = DocumentListModel(library.documents())
-        self.list_view = QListView()
-        self.list_view.setUniformItemSizes(True)
-        self.list_view.setModel(self.model)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(QLabel(f"{self.model.rowCount()} documents in {library.data_dir}"))
-        layout.addWidget(self.list_view)
-        self.setCentralWidget(central)
-
-
-def run(data_dir: Path, *, seed: bool = True) -> int:
-    """Open the library and show the main window until it is closed."""
-    app = QApplication.instance() or QApplication(sys.argv)
+def application() -> QApplication:
+    """The QApplication, created once."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    with Library.open(data_dir, seed=seed) as library:
-        window = MainWindow(library)
-        window.show()
+    icon = resource_path("icons", "reader.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def settings_for(data_dir: Path) -> QSettings:
+    """Window state lives in the data dir, beside the library it belongs to."""
+    return QSettings(str(data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+def open_window(data_dir: Path, *, seed: bool = True) -> MainWindow:
+    """Open the library and build the main window (not shown yet)."""
+    controller = LibraryController(data_dir, seed=seed)
+    window = MainWindow(controller, settings_for(data_dir))
+    controller.check_index()
+    return window
+
+
+def run(
+    data_dir: Path,
+    *,
+    seed: bool = True,
+    screenshot: Path | None = None,
+    query: str | None = None,
+    theme: str | None = None,
+) -> int:
+    """Show the main window until it is closed, or save a screenshot of it and exit."""
+    app = application()
+    window = open_window(data_dir, seed=seed)
+    if theme:
+        window.set_theme(theme)
+    window.show()
+    if screenshot is not None:
+        return _screenshot(app, window, screenshot, query)
+    try:
         return int(app.exec())
+    finally:
+        window.controller.shutdown()
+
+
+def _screenshot(app: QApplication, window: MainWindow, path: Path, query: str | None) -> int:
+    """Wait until the window shows what was asked for, save it as PNG, exit."""
+    result = {"code": 1}
+
+    def grab() -> None:
+        result["code"] = 0 if window.grab().save(str(path), "PNG") else 1
+        app.quit()
+
+    if query:
+        window.controller.search_finished.connect(lambda _r: QTimer.singleShot(300, grab))
+        window.controller.search_failed.connect(lambda _m: QTimer.singleShot(300, grab))
+        window.search_bar.set_text(query)
+    else:
+        QTimer.singleShot(500, grab)
+    QTimer.singleShot(_SCREENSHOT_TIMEOUT_MS, app.quit)
+    app.exec()
+    window.close()
+    window.controller.shutdown()
+    return result["code"]

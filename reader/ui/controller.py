@@ -1,0 +1,256 @@
+"""The controller: the window's only way to the library; it turns results into signals.
+
+Quick reads and small writes (a document's text, read state, a metadata correction) happen on
+the GUI thread's own Library, in milliseconds. Searches run on a search thread; imports and
+index writes on a writer thread. Widgets never touch the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from reader.core.encoding import decode
+from reader.core.errors import ImportFailed, ReaderError
+from reader.core.library import Library
+from reader.core.models import Document, DocumentSummary, ImportReport, SearchResult, TimelineBucket
+from reader.ui.workers import SearchWorker, WriterWorker, start_thread
+
+SEARCH_LIMIT = 200
+
+
+class LibraryController(QObject):
+    """Owns the GUI thread's Library and the background workers."""
+
+    library_changed = Signal()  # documents added, removed or re-dated: reload list and timeline
+    document_changed = Signal(int)  # one document's metadata or read state changed
+    search_finished = Signal(object)  # SearchResult of the current query
+    search_failed = Signal(str)
+    search_cleared = Signal()
+    progress = Signal(str, int, int)  # what, done, total
+    busy_changed = Signal(bool)
+    import_finished = Signal(object)  # ImportReport
+    index_updated = Signal()
+    message = Signal(str)  # for the status bar
+
+    _search_requested = Signal(int, str, str, object, int)
+    _import_requested = Signal(list)
+    _sync_requested = Signal()
+    _check_requested = Signal()
+
+    def __init__(self, data_dir: Path, *, seed: bool = True) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.library = Library.open(data_dir, seed=seed, check_index=False)
+        self._search_worker = SearchWorker(data_dir)
+        self._writer = WriterWorker(data_dir)
+        self._threads: list[QThread] = [
+            start_thread(self._search_worker, "reader-search"),
+            start_thread(self._writer, "reader-writer"),
+        ]
+        self._request = 0
+        self.query = ""
+        self.order = "date"
+        self.period: str | None = None
+        self.busy = False
+        self._deleted: list[list[int]] = []
+        self._closed = False
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self._search_requested.connect(self._search_worker.search)
+        self._search_worker.search_finished.connect(self._on_search_worker_search_finished)
+        self._search_worker.search_failed.connect(self._on_search_worker_search_failed)
+        self._import_requested.connect(self._writer.import_paths)
+        self._sync_requested.connect(self._writer.sync_index)
+        self._check_requested.connect(self._writer.check_index)
+        self._writer.progress.connect(self.progress)
+        self._writer.documents_added.connect(self._on_writer_documents_added)
+        self._writer.import_finished.connect(self._on_writer_import_finished)
+        self._writer.index_updated.connect(self._on_writer_index_updated)
+        self._writer.job_failed.connect(self.message)
+        self._writer.busy_changed.connect(self._on_writer_busy_changed)
+
+    def shutdown(self) -> None:
+        """Stop the workers and close the libraries (when the window closes)."""
+        self._closed = True
+        self._writer.cancel_event.set()
+        for thread in self._threads:
+            thread.quit()
+            thread.wait()
+        self._threads.clear()
+        self.library.close()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def document_ids(self) -> list[int]:
+        """Ids for the list: the library in the chosen order and period."""
+        return self.library.document_ids(self.order, self.period)
+
+    def summaries(self, ids: list[int]) -> list[DocumentSummary]:
+        """List rows for these ids."""
+        return self.library.summaries(ids)
+
+    def document(self, doc_id: int) -> Document | None:
+        """A document, or None if it is gone."""
+        try:
+            return self.library.document(doc_id)
+        except ReaderError:
+            return None
+
+    def original_text(self, doc_id: int) -> str:
+        """The imported file as text, decoded as it was for import."""
+        data = self.library.original(doc_id)
+        try:
+            return decode(data)[0]
+        except ImportFailed:
+            return data.decode("utf-8", errors="replace")
+
+    def timeline(self) -> list[TimelineBucket]:
+        """The timeline of the library."""
+        return self.library.timeline()
+
+    def match_spans(self, doc_id: int) -> list[tuple[int, int]]:
+        """Where the current search matches in a document (empty without a search)."""
+        if not self.query:
+            return []
+        try:
+            return self.library.match_spans(self.query, doc_id)
+        except ReaderError:
+            return []
+
+    # -- searching ----------------------------------------------------------------------------
+
+    def search(self, query: str) -> None:
+        """Search in the background (an empty query leaves search mode)."""
+        self.query = query.strip()
+        self._request += 1
+        self._search_worker.latest_request = self._request
+        if not self.query:
+            self.search_cleared.emit()
+            return
+        self._search_requested.emit(
+            self._request, self.query, "relevance", self.period, SEARCH_LIMIT
+        )
+
+    def set_period(self, period: str | None) -> None:
+        """Filter by a timeline period (None: all); re-runs the current search."""
+        self.period = period
+        if self.query:
+            self.search(self.query)
+
+    @Slot(int, object)
+    def _on_search_worker_search_finished(self, request: int, result: SearchResult) -> None:
+        if self._closed:
+            return  # a queued signal that arrived after shutdown
+        if request == self._request:
+            self.search_finished.emit(result)
+
+    @Slot(int, str)
+    def _on_search_worker_search_failed(self, request: int, message: str) -> None:
+        if self._closed:
+            return  # a queued signal that arrived after shutdown
+        if request == self._request:
+            self.search_failed.emit(message)
+
+    def search_timeline(self, result: SearchResult) -> list[TimelineBucket]:
+        """The timeline of a search's hits (all of them, not only those listed)."""
+        from reader.core.store import buckets_from_months
+
+        months: dict[str | None, int] = {
+            (key if key != "undated" else None): count for key, count in result.by_month.items()
+        }
+        return buckets_from_months(months)
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def set_read(self, doc_id: int, is_read: bool) -> None:
+        """Mark a document read or unread."""
+        self.library.set_read(doc_id, is_read)
+        self.document_changed.emit(doc_id)
+
+    def save_position(self, doc_id: int, position: int) -> None:
+        """Remember the reading position in a document."""
+        self.library.store.set_read_position(doc_id, position)
+
+    def edit_metadata(
+        self,
+        doc_id: int,
+        title: str,
+        date: dt.date | None,
+        source: str | None,
+        byline: str | None,
+    ) -> None:
+        """Save the user's corrections; list, timeline and index follow."""
+        self.library.edit_metadata(doc_id, title=title, date=date, source=source, byline=byline)
+        self.document_changed.emit(doc_id)
+        self.library_changed.emit()
+        self._sync_requested.emit()
+
+    def delete(self, ids: list[int]) -> None:
+        """Move documents to the trash (undo_delete brings them back)."""
+        if not ids:
+            return
+        self.library.delete(ids)
+        self._deleted.append(ids)
+        self.library_changed.emit()
+        self._sync_requested.emit()
+        count = len(ids)
+        self.message.emit(f"Deleted {count} document{'s' * (count != 1)}. Undo with Ctrl+Z.")
+
+    def can_undo_delete(self) -> bool:
+        """True when a deletion can be undone."""
+        return bool(self._deleted)
+
+    def undo_delete(self) -> list[int]:
+        """Restore the last deleted documents; returns their ids."""
+        if not self._deleted:
+            return []
+        ids = self._deleted.pop()
+        self.library.restore(ids)
+        self.library_changed.emit()
+        self._sync_requested.emit()
+        self.message.emit("Deletion undone.")
+        return ids
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import files and folders in the background."""
+        self._import_requested.emit(paths)
+
+    def cancel(self) -> None:
+        """Cancel the running import."""
+        self._writer.cancel_event.set()
+
+    def check_index(self) -> None:
+        """Check the index in the background (at start)."""
+        self._check_requested.emit()
+
+    @Slot(list)
+    def _on_writer_documents_added(self, _ids: list[int]) -> None:
+        if self._closed:
+            return  # a queued signal that arrived after shutdown
+        self.library_changed.emit()
+
+    @Slot(object)
+    def _on_writer_import_finished(self, report: ImportReport) -> None:
+        if self._closed:
+            return  # a queued signal that arrived after shutdown
+        self.library_changed.emit()
+        self.import_finished.emit(report)
+
+    @Slot()
+    def _on_writer_index_updated(self) -> None:
+        if self._closed:
+            return  # a queued signal that arrived after shutdown
+        self.index_updated.emit()
+        if self.query:
+            self.search(self.query)
+
+    @Slot(bool)
+    def _on_writer_busy_changed(self, busy: bool) -> None:
+        if self._closed:
+            return  # a queued signal that arrived after shutdown
+        self.busy = busy
+        self.busy_changed.emit(busy)

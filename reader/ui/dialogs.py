@@ -1,0 +1,145 @@
+"""Dialogs: correct a document's metadata, an import's summary, the keyboard shortcuts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.models import Document, ImportReport
+from reader.ui.shortcuts import SHORTCUTS, key_sequences
+
+
+class MetadataDialog(QDialog):
+    """Title, date, source and byline of one document, for the user to correct."""
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit document details")
+        self.title_edit = QLineEdit(doc.title)
+        self.date_edit = QLineEdit(doc.date.isoformat() if doc.date else "")
+        self.date_edit.setPlaceholderText("YYYY-MM-DD, or empty if unknown")
+        self.source_edit = QLineEdit(doc.source or "")
+        self.byline_edit = QLineEdit(doc.byline or "")
+        for edit, name in (
+            (self.title_edit, "Title"),
+            (self.date_edit, "Date"),
+            (self.source_edit, "Source"),
+            (self.byline_edit, "Byline"),
+        ):
+            edit.setAccessibleName(name)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.hide()
+        form = QFormLayout()
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Date:", self.date_edit)
+        form.addRow("&Source:", self.source_edit)
+        form.addRow("&Byline:", self.byline_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def values(self) -> tuple[str, dt.date | None, str | None, str | None]:
+        """(title, date, source, byline) as entered; raises ValueError for a bad date."""
+        text = self.date_edit.text().strip()
+        date = dt.date.fromisoformat(text) if text else None
+        return (
+            self.title_edit.text().strip(),
+            date,
+            self.source_edit.text().strip() or None,
+            self.byline_edit.text().strip() or None,
+        )
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            title, _date, _source, _byline = self.values()
+        except ValueError:
+            self._complain(
+                "Write the date as YYYY-MM-DD (for example 2024-10-06), or leave it "
+                "empty if it is unknown."
+            )
+            self.date_edit.setFocus()
+            return
+        if not title:
+            self._complain("A document needs a title.")
+            self.title_edit.setFocus()
+            return
+        self.accept()
+
+    def _complain(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
+
+
+class ImportSummaryDialog(QDialog):
+    """What an import did, with the failures in copyable text."""
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished")
+        parts = [f"{len(report.imported)} imported"]
+        if report.duplicates:
+            parts.append(f"{len(report.duplicates)} already in the library")
+        if report.failures:
+            parts.append(f"{len(report.failures)} could not be imported")
+        headline = ", ".join(parts) + (" (cancelled)." if report.cancelled else ".")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(headline))
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("Files that could not be imported")
+        self.details.setPlainText(
+            "\n".join(f"{failure.path}: {failure.reason}" for failure in report.failures)
+        )
+        self.details.setVisible(bool(report.failures))
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(640, 360 if report.failures else 120)
+
+
+class ShortcutsDialog(QDialog):
+    """Every keyboard shortcut, from the one table in shortcuts.py."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(SHORTCUTS), 3)
+        table.setHorizontalHeaderLabels(["Group", "Action", "Keys"])
+        table.setAccessibleName("Keyboard shortcuts")
+        for row, shortcut in enumerate(SHORTCUTS):
+            keys = ", ".join(
+                s.toString(QKeySequence.SequenceFormat.NativeText) for s in key_sequences(shortcut)
+            )
+            for column, text in enumerate((shortcut.group, shortcut.label.rstrip("…"), keys)):
+                table.setItem(row, column, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 520)

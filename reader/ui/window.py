@@ -1,0 +1,570 @@
+"""The main window: search bar, timeline, document list, reader pane, status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader import APP_NAME
+from reader.core.models import ImportReport, SearchResult
+from reader.ui.controller import LibraryController
+from reader.ui.delegates import DocumentDelegate, TimelineDelegate
+from reader.ui.dialogs import ImportSummaryDialog, MetadataDialog, ShortcutsDialog
+from reader.ui.models import DocumentListModel, TimelineModel
+from reader.ui.reader_pane import ReaderPane
+from reader.ui.search_bar import SearchBar
+from reader.ui.shortcuts import by_action, key_sequences
+
+SORT_ORDERS = (("date", "Newest first"), ("title", "Title"), ("source", "Source"))
+THEMES = (("system", "Follow the system"), ("light", "Light"), ("sepia", "Sepia"), ("dark", "Dark"))
+FIRST_RUN_HINT = (
+    "Import your own articles with File ▸ Import files… or by dropping files and folders here."
+)
+
+
+class MainWindow(QMainWindow):
+    """Reader's main window."""
+
+    def __init__(self, controller: LibraryController, settings: QSettings) -> None:
+        super().__init__()
+        self.controller = controller
+        self.settings = settings
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.current_id: int | None = None
+        self._restoring_selection = False
+        self._shown = False
+        self._last_result: SearchResult | None = None
+
+        self.search_bar = SearchBar()
+        self.timeline_model = TimelineModel()
+        self.timeline_view = QTreeView()
+        self.timeline_view.setModel(self.timeline_model)
+        self.timeline_view.setItemDelegate(TimelineDelegate(self.timeline_view))
+        self.timeline_view.setHeaderHidden(True)
+        self.timeline_view.setUniformRowHeights(True)
+        self.timeline_view.setAccessibleName("Timeline")
+        self.timeline_view.setMinimumWidth(150)
+
+        self.list_model = DocumentListModel(controller.summaries)
+        self.list_view = QListView()
+        self.list_view.setModel(self.list_model)
+        self.list_view.setItemDelegate(DocumentDelegate(self.list_view))
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list_view.setAccessibleName("Documents")
+        self.list_header = QLabel()
+        self.list_header.setAccessibleName("Number of documents")
+        self.sort_combo = QComboBox()
+        self.sort_combo.setAccessibleName("Sort documents by")
+        for key, label in SORT_ORDERS:
+            self.sort_combo.addItem(label, key)
+
+        self.reader = ReaderPane()
+
+        list_panel = QWidget()
+        list_layout = QVBoxLayout(list_panel)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.list_header, 1)
+        header_row.addWidget(self.sort_combo)
+        list_layout.addLayout(header_row)
+        list_layout.addWidget(self.list_view)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.timeline_view)
+        self.splitter.addWidget(list_panel)
+        self.splitter.addWidget(self.reader)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([170, 330, 700])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.search_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.progress_label = QLabel()
+        self.progress_label.setAccessibleName("What is happening")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setAccessibleName("Progress")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel import")
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(self.progress_bar)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self._set_busy(False)
+
+        self.commands: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus()
+        self._connect_signals()
+        self._restore_settings()
+        self.reload()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        handlers: dict[str, Callable[[], object]] = {
+            "import_files": self.import_files,
+            "import_folder": self.import_folder,
+            "quit": self.close,
+            "focus_search": self.search_bar.focus,
+            "next_hit": self.reader.next_hit,
+            "previous_hit": self.reader.previous_hit,
+            "find_in_page": self.reader.show_find_bar,
+            "next_document": lambda: self._step_document(1),
+            "previous_document": lambda: self._step_document(-1),
+            "focus_list": self.list_view.setFocus,
+            "focus_timeline": self.timeline_view.setFocus,
+            "focus_reader": self.reader.setFocus,
+            "toggle_read": self.toggle_read,
+            "show_original": self.toggle_original,
+            "zoom_in": self.reader.zoom_in,
+            "zoom_out": self.reader.zoom_out,
+            "zoom_reset": self.reader.reset_zoom,
+            "edit_metadata": self.edit_metadata,
+            "delete": self.delete_selected,
+            "undo": self.undo_delete,
+            "shortcuts": self.show_shortcuts,
+        }
+        for name, shortcut in by_action().items():
+            action = QAction(shortcut.label, self)
+            action.setShortcuts(key_sequences(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            handler = handlers[name]
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            self.addAction(action)
+            self.commands[name] = action
+        self.commands["toggle_read"].setText("Mark unread")
+        self.commands["show_original"].setCheckable(True)
+        self.theme_actions: dict[str, QAction] = {}
+        for key, label in THEMES:
+            action = QAction(label, self, checkable=True)
+            action.triggered.connect(lambda _checked=False, k=key: self.set_theme(k))
+            self.theme_actions[key] = action
+        self.sort_actions: dict[str, QAction] = {}
+        for key, label in SORT_ORDERS:
+            action = QAction(label, self, checkable=True)
+            action.triggered.connect(lambda _checked=False, k=key: self.set_order(k))
+            self.sort_actions[key] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menus: dict[str, list[str | None]] = {
+            "&File": ["import_files", "import_folder", None, "quit"],
+            "&Edit": [
+                "undo",
+                None,
+                "edit_metadata",
+                "delete",
+                None,
+                "focus_search",
+                "find_in_page",
+            ],
+            "&View": ["zoom_in", "zoom_out", "zoom_reset", None, "show_original", "toggle_read"],
+            "&Go": [
+                "next_document",
+                "previous_document",
+                None,
+                "next_hit",
+                "previous_hit",
+                None,
+                "focus_list",
+                "focus_timeline",
+                "focus_reader",
+            ],
+            "&Help": ["shortcuts"],
+        }
+        for title, names in menus.items():
+            menu = bar.addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.commands[name])
+            if title == "&View":
+                menu.addSeparator()
+                sort_menu = menu.addMenu("&Sort by")
+                for action in self.sort_actions.values():
+                    sort_menu.addAction(action)
+                theme_menu = menu.addMenu("&Theme")
+                for action in self.theme_actions.values():
+                    theme_menu.addAction(action)
+
+    def _connect_signals(self) -> None:
+        self.search_bar.query_changed.connect(self._on_search_bar_query_changed)
+        self.sort_combo.activated.connect(self._on_sort_combo_activated)
+        self.timeline_view.clicked.connect(self._on_timeline_clicked)
+        self.timeline_view.activated.connect(self._on_timeline_clicked)
+        self.list_view.selectionModel().currentChanged.connect(self._on_list_current_changed)
+        self.reader.position_changed.connect(self._on_reader_position_changed)
+        self.reader.link_activated.connect(self._on_reader_link_activated)
+        self.cancel_button.clicked.connect(self.controller.cancel)
+        c = self.controller
+        c.library_changed.connect(self._on_controller_library_changed)
+        c.document_changed.connect(self._on_controller_document_changed)
+        c.search_finished.connect(self._on_controller_search_finished)
+        c.search_failed.connect(self._on_controller_search_failed)
+        c.search_cleared.connect(self._on_controller_search_cleared)
+        c.progress.connect(self._on_controller_progress)
+        c.busy_changed.connect(self._set_busy)
+        c.import_finished.connect(self._on_controller_import_finished)
+        c.message.connect(self._on_controller_message)
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = s.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        order = str(s.value("list/order", "date"))
+        self.controller.order = order if order in dict(SORT_ORDERS) else "date"
+        self.sort_combo.setCurrentIndex(self.sort_combo.findData(self.controller.order))
+        for key, action in self.sort_actions.items():
+            action.setChecked(key == self.controller.order)
+        self.set_theme(str(s.value("reader/theme", "system")))
+        self.reader.set_zoom_level(int(str(s.value("reader/zoom", 0))))
+        recent = s.value("search/recent", [])
+        self.search_bar.set_recent([str(q) for q in recent] if isinstance(recent, list) else [])
+        open_id = s.value("reader/document")
+        self._pending_open = int(open_id) if open_id not in (None, "") else None
+
+    def save_settings(self) -> None:
+        """Write geometry, splitter, sort, theme, zoom, recent searches and the open document."""
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("list/order", self.controller.order)
+        s.setValue("reader/theme", self._theme)
+        s.setValue("reader/zoom", self.reader.zoom_level())
+        s.setValue("search/recent", self.search_bar.recent())
+        s.setValue("reader/document", self.current_id if self.current_id is not None else "")
+        s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown and self.current_id is not None:
+            # The article had no size before the window was shown: scroll once laid out.
+            doc = self.controller.document(self.current_id)
+            if doc is not None:
+                QTimer.singleShot(0, lambda: self.reader.set_reading_position(doc.read_position))
+        self._shown = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_position()
+        self.save_settings()
+        super().closeEvent(event)
+
+    # -- contents -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload the list and timeline from the library (search results stay as they are)."""
+        if not self.list_model.is_search():
+            keep = self.current_id
+            self.list_model.set_ids(self.controller.document_ids())
+            self._update_list_header()
+            self._select(keep if keep is not None else self._pending_open, open_document=False)
+            if self.current_id is None:
+                self._open_first()
+        if self._last_result is None:
+            self.timeline_model.set_buckets(self.controller.timeline())
+        self._select_period(self.controller.period)
+
+    def _open_first(self) -> None:
+        target = self._pending_open
+        self._pending_open = None
+        doc = self.controller.document(target) if target is not None else None
+        if doc is None and self.list_model.rowCount():
+            target = self.list_model.ids()[0]
+        if target is not None:
+            self._select(target, open_document=True)
+        if self.controller.library.store.count() <= 5 and self.controller.library.store.get_meta(
+            "seeded"
+        ):
+            self.statusBar().showMessage(FIRST_RUN_HINT)
+
+    def _update_list_header(self) -> None:
+        rows = self.list_model.rowCount()
+        if self.list_model.is_search() and self._last_result is not None:
+            total = self._last_result.total
+            shown = f" (showing the best {rows})" if total > rows else ""
+            self.list_header.setText(f"{total:,} found{shown}")
+        else:
+            self.list_header.setText(f"{rows:,} document{'s' * (rows != 1)}")
+
+    def _select(self, doc_id: int | None, *, open_document: bool) -> None:
+        row = self.list_model.row_of(doc_id) if doc_id is not None else -1
+        if row < 0:
+            return
+        index = self.list_model.index(row, 0)
+        self._restoring_selection = not open_document
+        self.list_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self._restoring_selection = False
+        self.list_view.scrollTo(index)
+        if open_document:
+            self.open_document(doc_id)  # type: ignore[arg-type]
+
+    def _select_period(self, period: str | None) -> None:
+        index = self.timeline_model.index_of(period)
+        if index.isValid():
+            self.timeline_view.setCurrentIndex(index)
+            self.timeline_view.expand(index.parent() if index.parent().isValid() else index)
+
+    def open_document(self, doc_id: int) -> None:
+        """Show a document in the reader pane, at its reading position, and mark it read."""
+        self._save_position()
+        doc = self.controller.document(doc_id)
+        if doc is None:
+            return
+        self.current_id = doc_id
+        self.commands["show_original"].setChecked(False)
+        self.reader.show_document(doc)
+        self.reader.set_highlights(self.controller.match_spans(doc_id))
+        self.reader.set_reading_position(doc.read_position)
+        if not doc.is_read:
+            self.controller.set_read(doc_id, True)
+        self.commands["toggle_read"].setText("Mark unread")
+        self.setWindowTitle(f"{doc.title} — {APP_NAME}")
+
+    def _save_position(self) -> None:
+        if self.current_id is not None and not self.reader.showing_original():
+            self.controller.save_position(self.current_id, self.reader.reading_position())
+
+    def _step_document(self, step: int) -> None:
+        row = self.list_view.currentIndex().row() + step
+        if 0 <= row < self.list_model.rowCount():
+            self.list_view.setCurrentIndex(self.list_model.index(row, 0))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        """Switch the reading theme ('system', 'light', 'sepia', 'dark')."""
+        self._theme = name if name in dict(THEMES) else "system"
+        self.reader.set_theme(self._theme)
+        for key, action in self.theme_actions.items():
+            action.setChecked(key == self._theme)
+
+    def set_order(self, order: str) -> None:
+        """Sort the list by 'date', 'title' or 'source'."""
+        self.controller.order = order
+        self.sort_combo.setCurrentIndex(self.sort_combo.findData(order))
+        for key, action in self.sort_actions.items():
+            action.setChecked(key == order)
+        self.reload()
+
+    def toggle_read(self) -> None:
+        """Mark the open document unread (or read again)."""
+        if self.current_id is None:
+            return
+        doc = self.controller.document(self.current_id)
+        if doc is not None:
+            self.controller.set_read(doc.id, not doc.is_read)
+            self.commands["toggle_read"].setText("Mark read" if doc.is_read else "Mark unread")
+
+    def toggle_original(self) -> None:
+        """Show the file as imported, or the article again."""
+        if self.current_id is None:
+            return
+        if self.reader.showing_original():
+            self.open_document(self.current_id)
+        else:
+            self._save_position()
+            self.reader.show_original(self.controller.original_text(self.current_id))
+            self.commands["show_original"].setChecked(True)
+
+    def import_files(self) -> None:
+        """Ask for files to import."""
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import articles",
+            str(Path.home()),
+            "Articles (*.txt *.text *.md *.markdown);;All files (*)",
+        )
+        if files:
+            self.controller.import_paths([Path(f) for f in files])
+
+    def import_folder(self) -> None:
+        """Ask for a folder to import."""
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
+        if folder:
+            self.controller.import_paths([Path(folder)])
+
+    def edit_metadata(self) -> None:
+        """Correct the open document's title, date, source and byline."""
+        doc = self.controller.document(self.current_id) if self.current_id is not None else None
+        if doc is None:
+            return
+        dialog = MetadataDialog(doc, self)
+        if dialog.exec():
+            title, date, source, byline = dialog.values()
+            self.controller.edit_metadata(doc.id, title, date, source, byline)
+
+    def delete_selected(self) -> None:
+        """Delete the selected documents (Ctrl+Z brings them back)."""
+        ids = [int(i.data(DocumentListModel.IdRole)) for i in self.list_view.selectedIndexes()]
+        if not ids:
+            return
+        row = min(i.row() for i in self.list_view.selectedIndexes())
+        self.controller.delete(ids)
+        if self.current_id in ids:
+            self.current_id = None
+            row = min(row, self.list_model.rowCount() - 1)
+            if row >= 0:
+                self.list_view.setCurrentIndex(self.list_model.index(row, 0))
+
+    def undo_delete(self) -> None:
+        """Bring back the last deleted documents."""
+        ids = self.controller.undo_delete()
+        if ids:
+            self._select(ids[0], open_document=True)
+
+    def show_shortcuts(self) -> None:
+        """The keyboard shortcuts window."""
+        ShortcutsDialog(self).exec()
+
+    # -- drag and drop ------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.controller.import_paths(paths)
+            event.acceptProposedAction()
+
+    # -- slots --------------------------------------------------------------------------------
+
+    def _on_search_bar_query_changed(self, text: str) -> None:
+        self.controller.search(text)
+
+    def _on_sort_combo_activated(self, index: int) -> None:
+        self.set_order(str(self.sort_combo.itemData(index)))
+
+    def _on_timeline_clicked(self, index: QModelIndex) -> None:
+        period = index.data(TimelineModel.PeriodRole)
+        if period is not None and period == self.controller.period:
+            period = None  # clicking the selected period again clears the filter
+        self.controller.set_period(period)
+        self._select_period(period)
+        if not self.list_model.is_search():
+            self.list_model.set_ids(self.controller.document_ids())
+            self._update_list_header()
+            self._select(self.current_id, open_document=False)
+
+    def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and not self._restoring_selection:
+            doc_id = int(current.data(DocumentListModel.IdRole))
+            if doc_id != self.current_id:
+                self.open_document(doc_id)
+
+    def _on_reader_position_changed(self, position: int) -> None:
+        if self.current_id is not None and not self.reader.showing_original():
+            self.controller.save_position(self.current_id, position)
+
+    def _on_reader_link_activated(self, url: QUrl) -> None:
+        self.statusBar().showMessage(f"Links are not opened automatically: {url.toString()}", 8000)
+
+    def _on_controller_library_changed(self) -> None:
+        self.reload()
+
+    def _on_controller_document_changed(self, doc_id: int) -> None:
+        self.list_model.refresh([doc_id])
+        if doc_id == self.current_id:
+            doc = self.controller.document(doc_id)
+            if doc is not None:
+                self.commands["toggle_read"].setText("Mark unread" if doc.is_read else "Mark read")
+
+    def _on_controller_search_finished(self, result: SearchResult) -> None:
+        self._last_result = result
+        self.search_bar.show_error(None)
+        self.search_bar.show_suggestion(result.suggestion)
+        if result.total:
+            self.search_bar.remember(result.query)
+        self.list_model.set_hits(result)
+        self._update_list_header()
+        self.timeline_model.set_buckets(self.controller.search_timeline(result))
+        self._select_period(self.controller.period)
+        if self.list_model.rowCount():
+            first = self.list_model.ids()[0]
+            keep = self.current_id if self.list_model.row_of(self.current_id or -1) >= 0 else first
+            self._select(keep, open_document=True)
+
+    def _on_controller_search_failed(self, message: str) -> None:
+        self.search_bar.show_error(message)
+        self.search_bar.show_suggestion(None)
+
+    def _on_controller_search_cleared(self) -> None:
+        self._last_result = None
+        self.search_bar.show_error(None)
+        self.search_bar.show_suggestion(None)
+        self.list_model.set_ids([])
+        self.reload()
+        if self.current_id is not None:
+            self.reader.set_highlights([])
+
+    def _on_controller_progress(self, label: str, done: int, total: int) -> None:
+        self.progress_bar.setMaximum(max(total, 1))
+        self.progress_bar.setValue(done)
+        self.progress_bar.setFormat(f"{done:,}/{total:,}")
+        self.progress_label.setText(label)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress_label.setVisible(busy)
+        self.progress_bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
+    def _on_controller_import_finished(self, report: ImportReport) -> None:
+        if report.failures or report.cancelled:
+            ImportSummaryDialog(report, self).open()
+        self.statusBar().showMessage(
+            f"Imported {len(report.imported)} document{'s' * (len(report.imported) != 1)}"
+            + (f", {len(report.failures)} failed" if report.failures else "")
+            + (" (cancelled)" if report.cancelled else "")
+            + ".",
+            10000,
+        )
+
+    def _on_controller_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)

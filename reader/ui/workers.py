@@ -1,0 +1,176 @@
+"""Background workers: searches on one thread, imports and index writes on another.
+
+Each worker opens its own Library in its own thread (SQLite connections belong to a thread).
+The GUI thread talks to them only through queued signals; cancelling sets a threading.Event.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from reader.core.errors import ReaderError
+from reader.core.library import ImportProgress, Library
+from reader.core.models import ImportReport
+
+# How often the list is told about newly imported documents while an import runs.
+_ANNOUNCE_SECONDS = 0.5
+
+
+class SearchWorker(QObject):
+    """Runs searches; only the newest request is answered, older ones are dropped."""
+
+    search_finished = Signal(int, object)  # request number, SearchResult
+    search_failed = Signal(int, str)  # request number, message for the user
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self._data_dir = data_dir
+        self._library: Library | None = None
+        self.latest_request = 0  # written by the GUI thread; an int assignment is atomic
+
+    @Slot(int, str, str, object, int)
+    def search(self, request: int, text: str, order: str, within: object, limit: int) -> None:
+        """Search, unless a newer request has been made meanwhile."""
+        if request < self.latest_request:
+            return
+        try:
+            if self._library is None:
+                self._library = Library(self._data_dir)
+            result = self._library.search(
+                text, order=order, within=within if isinstance(within, str) else None, limit=limit
+            )
+        except ReaderError as exc:
+            self.search_failed.emit(request, str(exc))
+            return
+        except Exception as exc:
+            self.search_failed.emit(request, f"The search failed: {exc}")
+            return
+        self.search_finished.emit(request, result)
+
+    @Slot()
+    def close(self) -> None:
+        """Release the worker's library (called in its thread before it stops)."""
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+
+class WriterWorker(QObject):
+    """Imports files and writes the search index, one job at a time."""
+
+    progress = Signal(str, int, int)  # what is happening, done, total
+    documents_added = Signal(list)  # ids stored since the last signal
+    import_finished = Signal(object)  # ImportReport
+    index_updated = Signal()  # the index committed changes: searches see them now
+    job_failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self._data_dir = data_dir
+        self._library: Library | None = None
+        self.cancel_event = threading.Event()
+
+    def _open(self) -> Library:
+        if self._library is None:
+            self._library = Library(self._data_dir)
+        return self._library
+
+    def _cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    @Slot(list)
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import files and folders, announcing documents as they arrive, then index them."""
+        self.cancel_event.clear()
+        self.busy_changed.emit(True)
+        fresh: list[int] = []
+        last_announce = time.monotonic()
+
+        def on_progress(step: ImportProgress) -> None:
+            nonlocal last_announce
+            self.progress.emit(f"Importing {step.path.name}", step.done, step.total)
+            if step.outcome == "imported" and step.doc_id is not None:
+                fresh.append(step.doc_id)
+            if fresh and time.monotonic() - last_announce >= _ANNOUNCE_SECONDS:
+                self.documents_added.emit(list(fresh))
+                fresh.clear()
+                last_announce = time.monotonic()
+
+        try:
+            library = self._open()
+            report = library.import_paths(
+                paths, progress=on_progress, cancel=self._cancelled, sync_index=False
+            )
+            if fresh:
+                self.documents_added.emit(fresh)
+            self._sync(library)
+            report.index_pending = library.store.pending_count()
+        except ReaderError as exc:
+            self.job_failed.emit(str(exc))
+            report = ImportReport(cancelled=self._cancelled())
+        finally:
+            self.busy_changed.emit(False)
+        self.import_finished.emit(report)
+
+    @Slot()
+    def sync_index(self) -> None:
+        """Bring the index up to date with the store (after edits, deletes...)."""
+        self.busy_changed.emit(True)
+        try:
+            self._sync(self._open())
+        except ReaderError as exc:
+            self.job_failed.emit(str(exc))
+        finally:
+            self.busy_changed.emit(False)
+
+    @Slot()
+    def check_index(self) -> None:
+        """At start: rebuild a missing or stale index, or catch up with queued changes."""
+        self.busy_changed.emit(True)
+        try:
+            library = self._open()
+            if library.index_problem() is not None:
+                library.rebuild_index(self._index_progress("Rebuilding the search index"))
+                self.index_updated.emit()
+            else:
+                self._sync(library)
+        except ReaderError as exc:
+            self.job_failed.emit(str(exc))
+        finally:
+            self.busy_changed.emit(False)
+
+    def _index_progress(self, label: str) -> Callable[[int, int], None]:
+        def report(done: int, total: int) -> None:
+            self.progress.emit(label, done, total)
+            self.index_updated.emit()
+
+        return report
+
+    def _sync(self, library: Library) -> None:
+        if library.store.pending_count():
+            library.sync_index(self._index_progress("Indexing"))
+            self.index_updated.emit()
+
+    @Slot()
+    def close(self) -> None:
+        """Release the worker's library (called in its thread before it stops)."""
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+
+def start_thread(worker: SearchWorker | WriterWorker, name: str) -> QThread:
+    """Move ``worker`` to a new running thread; it closes its library as the thread ends."""
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    # Direct: runs in the ending thread itself, which owns the worker's SQLite connection.
+    thread.finished.connect(worker.close, Qt.ConnectionType.DirectConnection)
+    thread.start()
+    return thread
