@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from reader.ui.app import open_window
 from reader.ui.models import DocumentListModel, TimelineModel
@@ -243,3 +244,75 @@ def test_unread_marker(make_window):
     assert other.data(DocumentListModel.ReadRole) is False
     window.commands["toggle_read"].trigger()
     assert model.index(row, 0).data(DocumentListModel.ReadRole) is False
+
+
+def test_dropping_files_imports_them(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window()
+    paths = write_articles(tmp_path / "dropped", 2)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(window.controller.import_finished, timeout=30000):
+        window.dropEvent(event)
+    assert len(list_titles(window)) == 7
+
+
+def test_import_failures_are_listed_in_copyable_text(qtbot, make_window, tmp_path):
+    from reader.ui.dialogs import ImportSummaryDialog
+
+    window = make_window()
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with qtbot.waitSignal(window.controller.import_finished, timeout=30000) as blocker:
+        window.controller.import_paths([tmp_path / "empty.txt"])
+    dialog = ImportSummaryDialog(blocker.args[0], window)
+    qtbot.addWidget(dialog)
+    assert dialog.details.toPlainText() == f"{tmp_path / 'empty.txt'}: the file is empty"
+    assert dialog.details.isReadOnly()
+
+
+def test_metadata_dialog_checks_the_date(qtbot, make_window):
+    from reader.ui.dialogs import MetadataDialog
+
+    window = make_window()
+    dialog = MetadataDialog(window.controller.document(window.current_id), window)
+    qtbot.addWidget(dialog)
+    dialog.date_edit.setText("6 Oct")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == 0 and "YYYY-MM-DD" in dialog.problem.text()
+    dialog.date_edit.setText("2019-05-01")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == 1
+    assert dialog.values()[1] == dt.date(2019, 5, 1)
+
+
+def test_hit_navigation_and_find_in_page(qtbot, make_window):
+    window = make_window()
+    search(qtbot, window, "kim")
+    hits = window.reader.hit_count()
+    assert hits > 1
+    window.commands["next_hit"].trigger()
+    first = window.reader.current_hit()
+    window.commands["next_hit"].trigger()
+    assert window.reader.current_hit() == (first + 1) % hits
+    window.commands["previous_hit"].trigger()
+    assert window.reader.current_hit() == first
+    window.commands["find_in_page"].trigger()
+    assert window.reader.find_edit.isVisibleTo(window)
+
+
+def test_show_original_and_back(make_window):
+    window = make_window()
+    window.commands["show_original"].trigger()
+    assert window.reader.showing_original()
+    assert "News > Latest News >" in window.reader.browser.toPlainText()
+    window.commands["show_original"].trigger()
+    assert not window.reader.showing_original()
