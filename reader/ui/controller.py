@@ -76,7 +76,7 @@ class LibraryController(QObject):
     def shutdown(self) -> None:
         """Stop the workers and close the libraries (when the window closes)."""
         self._closed = True
-        self._writer.cancel_event.set()
+        self._writer.stop_event.set()
         for thread in self._threads:
             thread.quit()
             thread.wait()

@@ -74,7 +74,8 @@ class WriterWorker(QObject):
         super().__init__()
         self._data_dir = data_dir
         self._library: Library | None = None
-        self.cancel_event = threading.Event()
+        self.cancel_event = threading.Event()  # the user cancelled the import
+        self.stop_event = threading.Event()  # the window is closing: stop as soon as possible
 
     def _open(self) -> Library:
         if self._library is None:
@@ -82,7 +83,7 @@ class WriterWorker(QObject):
         return self._library
 
     def _cancelled(self) -> bool:
-        return self.cancel_event.is_set()
+        return self.cancel_event.is_set() or self.stop_event.is_set()
 
     @Slot(list)
     def import_paths(self, paths: list[Path]) -> None:
@@ -136,7 +137,9 @@ class WriterWorker(QObject):
         try:
             library = self._open()
             if library.index_problem() is not None:
-                library.rebuild_index(self._index_progress("Rebuilding the search index"))
+                library.rebuild_index(
+                    self._index_progress("Rebuilding the search index"), self.stop_event.is_set
+                )
                 self.index_updated.emit()
             else:
                 self._sync(library)
@@ -153,8 +156,9 @@ class WriterWorker(QObject):
         return report
 
     def _sync(self, library: Library) -> None:
+        # Documents left unindexed when the window closes stay queued for the next start.
         if library.store.pending_count():
-            library.sync_index(self._index_progress("Indexing"))
+            library.sync_index(self._index_progress("Indexing"), self.stop_event.is_set)
             self.index_updated.emit()
 
     @Slot()
