@@ -223,24 +223,9 @@ class Store:
                 (original_sha256, original_size, now),
             )
             cursor = db.execute(
-                "INSERT INTO documents(original_sha256, text_sha256, title, pub_date, source,"
-                " byline, language, text, removed, format, encoding, imported_from, imported_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    original_sha256,
-                    text_sha256,
-                    doc.title,
-                    doc.date.isoformat() if doc.date else None,
-                    doc.source,
-                    doc.byline,
-                    doc.language,
-                    doc.text,
-                    "\n".join(doc.removed),
-                    doc.format,
-                    doc.encoding,
-                    imported_from,
-                    now,
-                ),
+                f"INSERT INTO documents({_EXTRACTED_COLUMNS}, original_sha256, imported_from,"
+                " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*_extracted_values(doc, text_sha256), original_sha256, imported_from, now),
             )
             doc_id = int(cursor.lastrowid or 0)
             _queue(db, [doc_id])
@@ -347,22 +332,9 @@ class Store:
         """Store a new extraction of a document's original; the user's corrections stay on top."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE documents SET title = ?, pub_date = ?, source = ?, byline = ?,"
-                " language = ?, text = ?, removed = ?, format = ?, encoding = ?, text_sha256 = ?"
+                f"UPDATE documents SET ({_EXTRACTED_COLUMNS}) = ({', '.join('?' * 10)})"
                 " WHERE id = ?",
-                (
-                    doc.title,
-                    doc.date.isoformat() if doc.date else None,
-                    doc.source,
-                    doc.byline,
-                    doc.language,
-                    doc.text,
-                    "\n".join(doc.removed),
-                    doc.format,
-                    doc.encoding,
-                    text_sha256,
-                    doc_id,
-                ),
+                (*_extracted_values(doc, text_sha256), doc_id),
             )
             for field, value in db.execute(
                 "SELECT field, value FROM user_edits WHERE doc_id = ?", (doc_id,)
@@ -482,6 +454,27 @@ class Store:
     def original_hashes(self) -> set[str]:
         """Hashes of every kept original file."""
         return {str(row[0]) for row in self._db.execute("SELECT sha256 FROM originals")}
+
+
+_EXTRACTED_COLUMNS = (
+    "title, pub_date, source, byline, language, text, removed, format, encoding, text_sha256"
+)
+
+
+def _extracted_values(doc: ExtractedDocument, text_sha256: str) -> tuple[object, ...]:
+    """Values for _EXTRACTED_COLUMNS: what extraction decides about a document."""
+    return (
+        doc.title,
+        doc.date.isoformat() if doc.date else None,
+        doc.source,
+        doc.byline,
+        doc.language,
+        doc.text,
+        "\n".join(doc.removed),
+        doc.format,
+        doc.encoding,
+        text_sha256,
+    )
 
 
 def _period_filter(period: str | None) -> tuple[str, tuple[str, ...]]:

@@ -12,6 +12,18 @@ _Index = QModelIndex | QPersistentModelIndex
 _PAD = 8
 
 
+def _paint_background(painter: QPainter, option: QStyleOptionViewItem) -> tuple[bool, QColor]:
+    """Draw the row's background (selection, hover); returns (selected, text colour)."""
+    style = option.widget.style() if option.widget else None
+    if style is not None:
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    return selected, option.palette.color(role)
+
+
 class DocumentDelegate(QStyledItemDelegate):
     """A document row: unread dot, title; date and source below; the snippet for hits."""
 
@@ -24,16 +36,8 @@ class DocumentDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         painter.save()
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
-            )
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected, text_color = _paint_background(painter, option)
         palette: QPalette = option.palette
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
         muted = QColor(text_color)
         muted.setAlpha(150)
         rect = option.rect.adjusted(_PAD + 10, _PAD, -_PAD, -_PAD)
@@ -99,16 +103,8 @@ class TimelineDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         painter.save()
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
-            )
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected, text_color = _paint_background(painter, option)
         palette = option.palette
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
         rect = option.rect.adjusted(4, 2, -6, -2)
         count = int(index.data(TimelineModel.CountRole) or 0)
         share = float(index.data(TimelineModel.ShareRole) or 0.0)
