@@ -73,6 +73,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (doc_id, field)
     );
     """,
+    """
+    -- The list orders and the timeline as index scans (partial: live documents only).
+    CREATE INDEX live_by_date ON documents(pub_date IS NULL, pub_date DESC, id DESC)
+        WHERE deleted_at IS NULL;
+    CREATE INDEX live_by_title ON documents(title COLLATE NOCASE, id) WHERE deleted_at IS NULL;
+    CREATE INDEX live_by_source
+        ON documents(source IS NULL, source COLLATE NOCASE, pub_date DESC, id)
+        WHERE deleted_at IS NULL;
+    CREATE INDEX live_by_month ON documents(substr(pub_date, 1, 7)) WHERE deleted_at IS NULL;
+    """,
 )
 EDITABLE_FIELDS = ("title", "pub_date", "source", "byline")
 SCHEMA_VERSION = len(MIGRATIONS)

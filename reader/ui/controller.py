@@ -16,7 +16,8 @@ from reader.core.encoding import decode
 from reader.core.errors import ImportFailed, ReaderError
 from reader.core.library import Library
 from reader.core.models import Document, DocumentSummary, ImportReport, SearchResult, TimelineBucket
-from reader.ui.workers import SearchWorker, WriterWorker, start_thread
+from reader.core.store import buckets_from_months
+from reader.ui.workers import QueryWorker, WriterWorker, start_thread
 
 SEARCH_LIMIT = 200
 
@@ -25,6 +26,7 @@ class LibraryController(QObject):
     """Owns the GUI thread's Library and the background workers."""
 
     library_changed = Signal()  # documents added, removed or re-dated: reload list and timeline
+    list_loaded = Signal(list, list)  # ids in list order, TimelineBuckets of the library
     document_changed = Signal(int)  # one document's metadata or read state changed
     search_finished = Signal(object)  # SearchResult of the current query
     search_failed = Signal(str)
@@ -36,6 +38,7 @@ class LibraryController(QObject):
     message = Signal(str)  # for the status bar
 
     _search_requested = Signal(int, str, str, object, int)
+    _load_requested = Signal(int, str, object)
     _import_requested = Signal(list)
     _sync_requested = Signal()
     _check_requested = Signal()
@@ -44,13 +47,14 @@ class LibraryController(QObject):
         super().__init__()
         self.data_dir = data_dir
         self.library = Library.open(data_dir, seed=seed, check_index=False)
-        self._search_worker = SearchWorker(data_dir)
+        self._query_worker = QueryWorker(data_dir)
         self._writer = WriterWorker(data_dir)
         self._threads: list[QThread] = [
-            start_thread(self._search_worker, "reader-search"),
+            start_thread(self._query_worker, "reader-search"),
             start_thread(self._writer, "reader-writer"),
         ]
         self._request = 0
+        self._load = 0
         self.query = ""
         self.order = "date"
         self.period: str | None = None
@@ -60,9 +64,11 @@ class LibraryController(QObject):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self._search_requested.connect(self._search_worker.search)
-        self._search_worker.search_finished.connect(self._on_search_worker_search_finished)
-        self._search_worker.search_failed.connect(self._on_search_worker_search_failed)
+        self._search_requested.connect(self._query_worker.search)
+        self._load_requested.connect(self._query_worker.load_list)
+        self._query_worker.list_loaded.connect(self._on_query_worker_list_loaded)
+        self._query_worker.search_finished.connect(self._on_query_worker_search_finished)
+        self._query_worker.search_failed.connect(self._on_query_worker_search_failed)
         self._import_requested.connect(self._writer.import_paths)
         self._sync_requested.connect(self._writer.sync_index)
         self._check_requested.connect(self._writer.check_index)
@@ -85,9 +91,20 @@ class LibraryController(QObject):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def document_ids(self) -> list[int]:
-        """Ids for the list: the library in the chosen order and period."""
-        return self.library.document_ids(self.order, self.period)
+    def request_list(self) -> None:
+        """Load the list (chosen order and period) and the timeline in the background."""
+        self._load += 1
+        self._query_worker.latest_load = self._load
+        self._load_requested.emit(self._load, self.order, self.period)
+
+    @Slot(int, list, list)
+    def _on_query_worker_list_loaded(
+        self, request: int, ids: list[int], buckets: list[TimelineBucket]
+    ) -> None:
+        if self._closed:
+            return  # a queued signal that arrived after shutdown
+        if request == self._load:
+            self.list_loaded.emit(ids, buckets)
 
     def summaries(self, ids: list[int]) -> list[DocumentSummary]:
         """List rows for these ids."""
@@ -108,10 +125,6 @@ class LibraryController(QObject):
         except ImportFailed:
             return data.decode("utf-8", errors="replace")
 
-    def timeline(self) -> list[TimelineBucket]:
-        """The timeline of the library."""
-        return self.library.timeline()
-
     def match_spans(self, doc_id: int) -> list[tuple[int, int]]:
         """Where the current search matches in a document (empty without a search)."""
         if not self.query:
@@ -127,7 +140,7 @@ class LibraryController(QObject):
         """Search in the background (an empty query leaves search mode)."""
         self.query = query.strip()
         self._request += 1
-        self._search_worker.latest_request = self._request
+        self._query_worker.latest_request = self._request
         if not self.query:
             self.search_cleared.emit()
             return
@@ -136,20 +149,22 @@ class LibraryController(QObject):
         )
 
     def set_period(self, period: str | None) -> None:
-        """Filter by a timeline period (None: all); re-runs the current search."""
+        """Filter by a timeline period (None: all): reloads the list or re-runs the search."""
         self.period = period
         if self.query:
             self.search(self.query)
+        else:
+            self.request_list()
 
     @Slot(int, object)
-    def _on_search_worker_search_finished(self, request: int, result: SearchResult) -> None:
+    def _on_query_worker_search_finished(self, request: int, result: SearchResult) -> None:
         if self._closed:
             return  # a queued signal that arrived after shutdown
         if request == self._request:
             self.search_finished.emit(result)
 
     @Slot(int, str)
-    def _on_search_worker_search_failed(self, request: int, message: str) -> None:
+    def _on_query_worker_search_failed(self, request: int, message: str) -> None:
         if self._closed:
             return  # a queued signal that arrived after shutdown
         if request == self._request:
@@ -157,8 +172,6 @@ class LibraryController(QObject):
 
     def search_timeline(self, result: SearchResult) -> list[TimelineBucket]:
         """The timeline of a search's hits (all of them, not only those listed)."""
-        from reader.core.store import buckets_from_months
-
         months: dict[str | None, int] = {
             (key if key != "undated" else None): count for key, count in result.by_month.items()
         }

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.core.models import ImportReport, SearchResult
+from reader.core.models import ImportReport, SearchResult, TimelineBucket
 from reader.ui.controller import LibraryController
 from reader.ui.delegates import DocumentDelegate, TimelineDelegate
 from reader.ui.dialogs import ImportSummaryDialog, MetadataDialog, ShortcutsDialog
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.current_id: int | None = None
         self._restoring_selection = False
         self._shown = False
+        self._loaded = False
         self._last_result: SearchResult | None = None
 
         self.search_bar = SearchBar()
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.controller.cancel)
         c = self.controller
         c.library_changed.connect(self._on_controller_library_changed)
+        c.list_loaded.connect(self._on_controller_list_loaded)
         c.document_changed.connect(self._on_controller_document_changed)
         c.search_finished.connect(self._on_controller_search_finished)
         c.search_failed.connect(self._on_controller_search_failed)
@@ -296,28 +298,32 @@ class MainWindow(QMainWindow):
     # -- contents -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Reload the list and timeline from the library (search results stay as they are)."""
+        """Reload the list and timeline from the library, in the background."""
+        self.controller.request_list()
+
+    def _on_controller_list_loaded(self, ids: list[int], buckets: list[TimelineBucket]) -> None:
         if not self.list_model.is_search():
-            keep = self.current_id
-            self.list_model.set_ids(self.controller.document_ids())
+            self.list_model.set_ids(ids)
             self._update_list_header()
-            self._select(keep if keep is not None else self._pending_open, open_document=False)
-            if self.current_id is None:
-                self._open_first()
+            self._show_after_load()
         if self._last_result is None:
-            self.timeline_model.set_buckets(self.controller.timeline())
+            self.timeline_model.set_buckets(buckets)
         self._select_period(self.controller.period)
 
-    def _open_first(self) -> None:
-        target = self._pending_open
+    def _show_after_load(self) -> None:
+        """After a load: keep the open document, or open the one asked for, or the first."""
+        first_load = not self._loaded
+        self._loaded = True
+        target = self._pending_open if self._pending_open is not None else self.current_id
         self._pending_open = None
-        doc = self.controller.document(target) if target is not None else None
-        if doc is None and self.list_model.rowCount():
-            target = self.list_model.ids()[0]
+        if target is None or self.list_model.row_of(target) < 0:
+            target = self.list_model.ids()[0] if self.list_model.rowCount() else None
         if target is not None:
-            self._select(target, open_document=True)
-        if self.controller.library.store.count() <= 5 and self.controller.library.store.get_meta(
-            "seeded"
+            self._select(target, open_document=target != self.current_id)
+        if (
+            first_load
+            and self.controller.library.store.get_meta("seeded")
+            and (self.list_model.rowCount() <= 5)
         ):
             self.statusBar().showMessage(FIRST_RUN_HINT)
 
@@ -444,19 +450,20 @@ class MainWindow(QMainWindow):
         ids = [int(i.data(DocumentListModel.IdRole)) for i in self.list_view.selectedIndexes()]
         if not ids:
             return
-        row = min(i.row() for i in self.list_view.selectedIndexes())
-        self.controller.delete(ids)
+        shown = self.list_model.ids()
+        last = max(i.row() for i in self.list_view.selectedIndexes())
+        # Open the neighbour below the deleted rows (or above) once the list has reloaded.
+        neighbours = [i for i in shown[last + 1 :] + shown[:last][::-1] if i not in ids]
         if self.current_id in ids:
             self.current_id = None
-            row = min(row, self.list_model.rowCount() - 1)
-            if row >= 0:
-                self.list_view.setCurrentIndex(self.list_model.index(row, 0))
+            self._pending_open = neighbours[0] if neighbours else None
+        self.controller.delete(ids)
 
     def undo_delete(self) -> None:
         """Bring back the last deleted documents."""
         ids = self.controller.undo_delete()
         if ids:
-            self._select(ids[0], open_document=True)
+            self._pending_open = ids[0]  # opened when the list has reloaded
 
     def show_shortcuts(self) -> None:
         """The keyboard shortcuts window."""
@@ -488,10 +495,6 @@ class MainWindow(QMainWindow):
             period = None  # clicking the selected period again clears the filter
         self.controller.set_period(period)
         self._select_period(period)
-        if not self.list_model.is_search():
-            self.list_model.set_ids(self.controller.document_ids())
-            self._update_list_header()
-            self._select(self.current_id, open_document=False)
 
     def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and not self._restoring_selection:

@@ -21,17 +21,33 @@ from reader.core.models import ImportReport
 _ANNOUNCE_SECONDS = 0.5
 
 
-class SearchWorker(QObject):
-    """Runs searches; only the newest request is answered, older ones are dropped."""
+class QueryWorker(QObject):
+    """Runs searches and list queries; of several waiting requests only the newest is answered."""
 
     search_finished = Signal(int, object)  # request number, SearchResult
     search_failed = Signal(int, str)  # request number, message for the user
+    list_loaded = Signal(int, list, list)  # request number, ids in order, TimelineBuckets
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
         self._data_dir = data_dir
         self._library: Library | None = None
         self.latest_request = 0  # written by the GUI thread; an int assignment is atomic
+        self.latest_load = 0
+
+    def _open(self) -> Library:
+        if self._library is None:
+            self._library = Library(self._data_dir)
+        return self._library
+
+    @Slot(int, str, object)
+    def load_list(self, request: int, order: str, period: object) -> None:
+        """The library's ids in list order (of a period) and its timeline."""
+        if request < self.latest_load:
+            return
+        library = self._open()
+        ids = library.document_ids(order, period if isinstance(period, str) else None)
+        self.list_loaded.emit(request, ids, library.timeline())
 
     @Slot(int, str, str, object, int)
     def search(self, request: int, text: str, order: str, within: object, limit: int) -> None:
@@ -39,9 +55,7 @@ class SearchWorker(QObject):
         if request < self.latest_request:
             return
         try:
-            if self._library is None:
-                self._library = Library(self._data_dir)
-            result = self._library.search(
+            result = self._open().search(
                 text, order=order, within=within if isinstance(within, str) else None, limit=limit
             )
         except ReaderError as exc:
@@ -169,7 +183,7 @@ class WriterWorker(QObject):
             self._library = None
 
 
-def start_thread(worker: SearchWorker | WriterWorker, name: str) -> QThread:
+def start_thread(worker: QueryWorker | WriterWorker, name: str) -> QThread:
     """Move ``worker`` to a new running thread; it closes its library as the thread ends."""
     thread = QThread()
     thread.setObjectName(name)
