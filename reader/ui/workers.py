@@ -14,11 +14,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from reader.core.errors import ReaderError
+from reader.core.jobs import run_index_job
 from reader.core.library import ImportProgress, Library
 from reader.core.models import ImportReport
 
 # How often the list is told about newly imported documents while an import runs.
 _ANNOUNCE_SECONDS = 0.5
+# Fewer queued documents than this are indexed in the worker thread (a child process costs
+# about half a second to start); more go to a child process, whose Whoosh writer cannot hold
+# the window's interpreter lock.
+_IN_PROCESS_LIMIT = 50
 
 
 class QueryWorker(QObject):
@@ -151,8 +156,11 @@ class WriterWorker(QObject):
         try:
             library = self._open()
             if library.index_problem() is not None:
-                library.rebuild_index(
-                    self._index_progress("Rebuilding the search index"), self.stop_event.is_set
+                run_index_job(
+                    self._data_dir,
+                    "rebuild",
+                    self._index_progress("Rebuilding the search index"),
+                    self.stop_event.is_set,
                 )
                 self.index_updated.emit()
             else:
@@ -171,9 +179,15 @@ class WriterWorker(QObject):
 
     def _sync(self, library: Library) -> None:
         # Documents left unindexed when the window closes stay queued for the next start.
-        if library.store.pending_count():
-            library.sync_index(self._index_progress("Indexing"), self.stop_event.is_set)
-            self.index_updated.emit()
+        pending = library.store.pending_count()
+        if not pending:
+            return
+        progress = self._index_progress("Indexing")
+        if pending < _IN_PROCESS_LIMIT:
+            library.sync_index(progress, self.stop_event.is_set)
+        else:
+            run_index_job(self._data_dir, "sync", progress, self.stop_event.is_set)
+        self.index_updated.emit()
 
     @Slot()
     def close(self) -> None:

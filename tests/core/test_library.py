@@ -236,3 +236,21 @@ def test_a_killed_import_leaves_a_consistent_library_and_a_rerun_completes_it(
         assert not report.failures
         assert library.store.count() == 150
         assert library.search('"article number"').total == 150
+
+
+def test_index_jobs_run_in_a_child_process(data_dir, tmp_path):
+    from reader.core.jobs import run_index_job
+
+    write_articles(tmp_path / "new", 60)
+    with Library.open(data_dir, seed=False) as library:
+        library.import_paths([tmp_path / "new"], sync_index=False)
+        assert library.store.pending_count() == 60
+        seen = []
+        run_index_job(data_dir, "sync", lambda done, total: seen.append((done, total)))
+        assert seen[-1] == (60, 60)
+        assert library.store.pending_count() == 0
+        assert library.search('"article number"').total == 60
+        run_index_job(data_dir, "rebuild", cancel=lambda: True)  # cancelled at once
+        assert library.index_problem() is None
+        run_index_job(data_dir, "rebuild")
+        assert library.search('"article number"').total == 60

@@ -1,0 +1,102 @@
+"""Index work in a child process, so that Whoosh's writer never holds the window's GIL.
+
+Whoosh sorts each batch's postings with one long ``sorted()`` call (hundreds of milliseconds)
+that holds the interpreter lock; run in a thread of the GUI process it freezes the window. A
+spawned process has its own interpreter. The index stays consistent whatever happens to the
+child: the store's queue is only emptied after each commit (see reader.core.index).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from reader.core.errors import ReaderError
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+JOBS = ("sync", "rebuild")
+_POLL_SECONDS = 0.1
+_GRACE_SECONDS = 5.0  # after a cancel, how long the child may take to finish its batch
+
+
+def _child(data_dir: str, job: str, conn: Connection) -> None:
+    """The child's side: run the job, report progress, stop between batches when asked."""
+    from reader.core.library import Library
+
+    cancelled = False
+
+    def progress(done: int, total: int) -> None:
+        conn.send(("progress", done, total))
+
+    def cancel() -> bool:
+        nonlocal cancelled
+        while not cancelled and conn.poll():
+            cancelled = conn.recv() == "cancel"
+        return cancelled
+
+    try:
+        with Library(Path(data_dir)) as library:
+            if job == "rebuild":
+                library.rebuild_index(progress, cancel)
+            else:
+                library.sync_index(progress, cancel)
+        conn.send(("done",))
+    except ReaderError as exc:
+        conn.send(("error", str(exc)))
+
+
+def run_index_job(
+    data_dir: Path, job: str, progress: Progress | None = None, cancel: Cancel | None = None
+) -> None:
+    """Run ``job`` ('sync' or 'rebuild') on the library at ``data_dir`` in a child process.
+
+    Blocks the calling (worker) thread until the child ends; ``cancel`` is polled, and a
+    cancelled child stops after its current batch (or is stopped if it takes too long).
+    Raises ReaderError with the child's message when the job fails.
+    """
+    if job not in JOBS:
+        raise ValueError(f"unknown index job {job!r}")
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_child, args=(str(data_dir), job, theirs), daemon=True)
+    process.start()
+    theirs.close()
+    error: str | None = None
+    cancel_sent_polls = 0
+    try:
+        while True:
+            if cancel is not None and cancel():
+                if cancel_sent_polls == 0:
+                    ours.send("cancel")
+                cancel_sent_polls += 1
+                if cancel_sent_polls * _POLL_SECONDS > _GRACE_SECONDS:
+                    break
+            if ours.poll(_POLL_SECONDS):
+                try:
+                    message = ours.recv()
+                except EOFError:
+                    break
+                if message[0] == "progress" and progress is not None:
+                    progress(message[1], message[2])
+                elif message[0] == "error":
+                    error = message[1]
+                elif message[0] == "done":
+                    break
+            elif not process.is_alive():
+                break
+    finally:
+        process.join(timeout=1.0)
+        if process.is_alive():
+            process.terminate()  # safe: uncommitted batches stay queued in the store
+            process.join()
+        ours.close()
+    if error is not None:
+        raise ReaderError(error)
+    if process.exitcode not in (0, -15) and cancel_sent_polls == 0:
+        raise ReaderError(
+            f"The indexing process stopped unexpectedly (exit code {process.exitcode})."
+        )
