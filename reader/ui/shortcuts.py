@@ -23,7 +23,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("import_files", "Import files…", (Key.Open,), "Library"),
     Shortcut("import_folder", "Import folder…", ("Ctrl+Shift+O",), "Library"),
     Shortcut("quit", "Quit", (Key.Quit, "Ctrl+Q"), "Library"),
-    Shortcut("focus_search", "Search the library", ("Ctrl+K", Key.Find), "Search"),
+    # Ctrl+F is the standard Find, which searches the open article; Ctrl+Shift+F is the usual
+    # "find in all files", here: search the library.
+    Shortcut("focus_search", "Search the library", ("Ctrl+K", "Ctrl+Shift+F"), "Search"),
     Shortcut("next_hit", "Next search hit in the article", (Key.FindNext, "F3"), "Search"),
     Shortcut(
         "previous_hit",
@@ -31,7 +33,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         (Key.FindPrevious, "Shift+F3"),
         "Search",
     ),
-    Shortcut("find_in_page", "Find in this article", ("Ctrl+F",), "Search"),
+    Shortcut("find_in_page", "Find in this article", (Key.Find,), "Search"),
     Shortcut("next_document", "Next document", ("Ctrl+Down",), "Reading"),
     Shortcut("previous_document", "Previous document", ("Ctrl+Up",), "Reading"),
     Shortcut("focus_list", "Go to the document list", ("Ctrl+L",), "Reading"),

@@ -319,3 +319,14 @@ def test_show_original_and_back(make_window):
     assert "News > Latest News >" in window.reader.browser.toPlainText()
     window.commands["show_original"].trigger()
     assert not window.reader.showing_original()
+
+
+def test_no_two_actions_share_a_key(make_window):
+    window = make_window()
+    seen: dict[str, str] = {}
+    for name, action in window.commands.items():
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            assert key not in seen, f"{key}: {seen.get(key)} and {name}"
+            seen[key] = name
+    assert seen["Ctrl+K"] == "focus_search" and seen["Ctrl+F"] == "find_in_page"
