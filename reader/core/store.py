@@ -82,6 +82,8 @@ MIGRATIONS: tuple[str, ...] = (
         ON documents(source IS NULL, source COLLATE NOCASE, pub_date DESC, id)
         WHERE deleted_at IS NULL;
     CREATE INDEX live_by_month ON documents(substr(pub_date, 1, 7)) WHERE deleted_at IS NULL;
+    -- MAX(seq) on every queued change: without it each insert scans the whole queue.
+    CREATE INDEX index_queue_by_seq ON index_queue(seq);
     """,
 )
 EDITABLE_FIELDS = ("title", "pub_date", "source", "byline")

@@ -19,7 +19,7 @@ from reader.core.library import ImportProgress, Library
 from reader.core.models import ImportReport
 
 # How often the list is told about newly imported documents while an import runs.
-_ANNOUNCE_SECONDS = 0.5
+_ANNOUNCE_SECONDS = 1.0
 # Fewer queued documents than this are indexed in the worker thread (a child process costs
 # about half a second to start); more go to a child process, whose Whoosh writer cannot hold
 # the window's interpreter lock.
