@@ -205,8 +205,11 @@ def test_every_action_has_a_shortcut_shown_in_menus(make_window):
         assert widget.accessibleName()
 
 
-def test_models_pass_the_model_tester(qtmodeltester, make_window):
+def test_models_pass_the_model_tester(qtbot, qtmodeltester, make_window):
     window = make_window()
+    qtmodeltester.check(window.list_model)
+    qtmodeltester.check(window.timeline_model)
+    search(qtbot, window, "kim")  # the list and the timeline in search mode
     qtmodeltester.check(window.list_model)
     qtmodeltester.check(window.timeline_model)
 
