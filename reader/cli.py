@@ -80,6 +80,22 @@ def _parser() -> argparse.ArgumentParser:
     tl.add_argument("--json", action="store_true", help="print the buckets as JSON")
 
     commands.add_parser("reindex", help="rebuild the search index from the library")
+
+    notes = commands.add_parser("annotations", help="export or import highlights and notes")
+    notes_commands = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
+    export = notes_commands.add_parser("export", help="write annotations as Markdown or JSON-LD")
+    export.add_argument("--format", choices=("md", "jsonld"), default="md")
+    export.add_argument(
+        "--document", type=int, action="append", metavar="ID", help="only this document (repeat)"
+    )
+    export.add_argument("--output", "-o", type=Path, metavar="FILE", help="instead of stdout")
+    notes_import = notes_commands.add_parser("import", help="add annotations from JSON-LD")
+    notes_import.add_argument("file", type=Path, metavar="FILE")
+
+    backup = commands.add_parser("backup", help="write the whole library into one file")
+    backup.add_argument("file", type=Path, metavar="FILE")
+    restore = commands.add_parser("restore", help="restore a backup into an empty data dir")
+    restore.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -293,6 +309,58 @@ def _cmd_reindex(library: Library, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_annotations(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.core import exchange
+
+    if args.notes_command == "export":
+        if args.format == "md":
+            text = exchange.export_markdown(library, args.document)
+        else:
+            text = (
+                json.dumps(
+                    exchange.export_jsonld(library, args.document), ensure_ascii=False, indent=2
+                )
+                + "\n"
+            )
+        if args.output is None:
+            out.write(text)
+        else:
+            args.output.write_text(text, "utf-8")
+        return EXIT_OK
+    try:
+        data = json.loads(args.file.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReaderError(f"{args.file} is not a JSON-LD file ({exc}).") from exc
+    added, existing, problems = exchange.import_jsonld(library, data)
+    out.write(f"Added {added} annotation(s), {existing} already in the library.\n")
+    for problem in problems:
+        out.write(f"  not added: {problem}\n")
+    return EXIT_ERROR if problems else EXIT_OK
+
+
+def _cmd_backup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.core import exchange
+
+    manifest = exchange.backup(library, args.file)
+    out.write(
+        f"Backed up {manifest['documents']} documents, {manifest['annotations']} annotations "
+        f"and {manifest['bookmarks']} bookmarks to {args.file}.\n"
+    )
+    return EXIT_OK
+
+
+def _cmd_restore(data_dir: Path, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.core import exchange
+
+    manifest = exchange.restore(args.file, data_dir)
+    with Library.open(data_dir, seed=False) as library:  # rebuilds the search index
+        count = library.store.count()
+    out.write(
+        f"Restored {count} documents ({manifest['annotations']} annotations) into {data_dir}.\n"
+    )
+    return EXIT_OK
+
+
 def _run_gui(data_dir: Path, seed: bool, args: argparse.Namespace) -> int:
     from reader.ui.app import run
 
@@ -312,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             err.write(f"reader: {exc}\n")
             return EXIT_ERROR
     try:
+        if args.command == "restore":
+            return _cmd_restore(data_dir, args, out)
         with Library.open(data_dir, seed=seed) as library:
             if args.command == "import":
                 return _cmd_import(library, args, out, err)
@@ -323,6 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_search(library, args, out)
             if args.command == "timeline":
                 return _cmd_timeline(library, args, out)
+            if args.command == "annotations":
+                return _cmd_annotations(library, args, out)
+            if args.command == "backup":
+                return _cmd_backup(library, args, out)
             return _cmd_reindex(library, out, err)
     except ReaderError as exc:
         err.write(f"reader: {exc}\n")

@@ -29,6 +29,7 @@ from reader.core.models import (
     SearchResult,
     TimelineBucket,
 )
+from reader.core.notes import Notes
 from reader.core.store import Store, buckets_from_months
 
 DATABASE_NAME = "library.sqlite3"
@@ -90,6 +91,7 @@ class Library:
         self.store = Store(data_dir / DATABASE_NAME)
         self.blobs = BlobStore(data_dir / ORIGINALS_DIR)
         self.index = SearchIndex(data_dir, lock_timeout=lock_timeout)
+        self.notes = Notes(self.store)
         self._searcher: Searcher | None = None
         self._searcher_build: str | None = None
 
@@ -166,6 +168,13 @@ class Library:
             raise ImportFailed(
                 f"the copy of it could not be saved ({exc.strerror or exc})"
             ) from exc
+        previous = self.store.imported_from(str(path.absolute()))
+        if previous is not None:
+            # The file changed since it was imported: same document, new text; the user's
+            # corrections stay and the annotations are anchored again.
+            self.store.replace_extraction(previous, extracted, text_hash, (digest, len(data)))
+            self.notes.reanchor(previous)
+            return previous, False
         doc_id = self.store.add_document(
             extracted,
             original_sha256=digest,
@@ -342,6 +351,7 @@ class Library:
         self.store.replace_extraction(
             doc_id, extracted, text_digest(extracted.title + "\n" + extracted.text)
         )
+        self.notes.reanchor(doc_id)
 
     def match_spans(self, query: str, doc_id: int) -> list[tuple[int, int]]:
         """Where a search's words occur in a document's clean text (code-point spans)."""

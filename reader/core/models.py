@@ -71,6 +71,37 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Annotation:
+    """A highlight (with an optional note and tags) on a passage of a document's clean text."""
+
+    id: int
+    uuid: str
+    doc_id: int
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    color: str
+    note: str
+    tags: tuple[str, ...]
+    orphan: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A bookmarked document (position None) or place in it."""
+
+    id: int
+    doc_id: int
+    position: int | None
+    name: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """One search result: the document, its score and a snippet.
 

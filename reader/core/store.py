@@ -85,6 +85,38 @@ MIGRATIONS: tuple[str, ...] = (
     -- MAX(seq) on every queued change: without it each insert scans the whole queue.
     CREATE INDEX index_queue_by_seq ON index_queue(seq);
     """,
+    """
+    -- A bookmark marks a document (position NULL) or a place in its clean text.
+    CREATE TABLE bookmarks (
+        id         INTEGER PRIMARY KEY,
+        doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        position   INTEGER,
+        name       TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX bookmarks_one_per_document ON bookmarks(doc_id) WHERE position IS NULL;
+    -- Highlights and notes, anchored by W3C selectors (quote + context, position, text hash).
+    CREATE TABLE annotations (
+        id          INTEGER PRIMARY KEY,
+        uuid        TEXT NOT NULL UNIQUE,     -- stable identity for export and import
+        doc_id      INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        exact       TEXT NOT NULL,
+        prefix      TEXT NOT NULL,
+        suffix      TEXT NOT NULL,
+        start_pos   INTEGER NOT NULL,         -- code points in the clean text
+        end_pos     INTEGER NOT NULL,
+        text_hash   TEXT NOT NULL,            -- of the clean text the selectors were made on
+        orphan      INTEGER NOT NULL DEFAULT 0,  -- could not be placed after the text changed
+        color       TEXT NOT NULL DEFAULT 'yellow',
+        note        TEXT NOT NULL DEFAULT '',
+        tags        TEXT NOT NULL DEFAULT '[]',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        deleted_at  TEXT,                     -- deleted (undo brings it back)
+        CHECK (start_pos >= 0 AND end_pos > start_pos)
+    );
+    CREATE INDEX annotations_by_document ON annotations(doc_id, start_pos);
+    """,
 )
 EDITABLE_FIELDS = ("title", "pub_date", "source", "byline")
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -203,6 +235,10 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    def rows(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        """Run a read query (for the modules that keep their own tables in this database)."""
+        return self._db.execute(sql, args).fetchall()
 
     def count(self) -> int:
         """Number of documents."""
@@ -340,9 +376,23 @@ class Store:
         rows = self._db.execute("SELECT field, value FROM user_edits WHERE doc_id = ?", (doc_id,))
         return {row[0]: row[1] for row in rows}
 
-    def replace_extraction(self, doc_id: int, doc: ExtractedDocument, text_sha256: str) -> None:
-        """Store a new extraction of a document's original; the user's corrections stay on top."""
+    def replace_extraction(
+        self,
+        doc_id: int,
+        doc: ExtractedDocument,
+        text_sha256: str,
+        original: tuple[str, int] | None = None,
+    ) -> None:
+        """Store a new extraction (of a new original: (sha256, size)); user edits stay on top."""
         with self.transaction() as db:
+            if original is not None:
+                db.execute(
+                    "INSERT OR IGNORE INTO originals(sha256, size, stored_at) VALUES (?, ?, ?)",
+                    (*original, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+                )
+                db.execute(
+                    "UPDATE documents SET original_sha256 = ? WHERE id = ?", (original[0], doc_id)
+                )
             db.execute(
                 f"UPDATE documents SET ({_EXTRACTED_COLUMNS}) = ({', '.join('?' * 10)})"
                 " WHERE id = ?",
@@ -370,6 +420,14 @@ class Store:
                 "UPDATE documents SET deleted_at = NULL WHERE id = ?", [(i,) for i in ids]
             )
             _queue(db, ids)
+
+    def imported_from(self, source: str) -> int | None:
+        """The live document last imported from this path or URL, if any."""
+        row = self._db.execute(
+            "SELECT id FROM live_documents WHERE imported_from = ? ORDER BY id DESC LIMIT 1",
+            (source,),
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def is_trashed(self, doc_id: int) -> bool:
         """True for a document in the trash."""
