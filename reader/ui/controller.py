@@ -15,7 +15,14 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from reader.core.encoding import decode
 from reader.core.errors import ImportFailed, ReaderError
 from reader.core.library import Library
-from reader.core.models import Document, DocumentSummary, ImportReport, SearchResult, TimelineBucket
+from reader.core.models import (
+    Annotation,
+    Document,
+    DocumentSummary,
+    ImportReport,
+    SearchResult,
+    TimelineBucket,
+)
 from reader.core.store import buckets_from_months
 from reader.ui.workers import QueryWorker, WriterWorker, start_thread
 
@@ -28,6 +35,7 @@ class LibraryController(QObject):
     library_changed = Signal()  # documents added, removed or re-dated: reload list and timeline
     list_loaded = Signal(list, list)  # ids in list order, TimelineBuckets of the library
     document_changed = Signal(int)  # one document's metadata or read state changed
+    annotations_changed = Signal(int)  # a document's highlights or notes changed
     search_finished = Signal(object)  # SearchResult of the current query
     search_failed = Signal(str)
     search_cleared = Signal()
@@ -59,7 +67,7 @@ class LibraryController(QObject):
         self.order = "date"
         self.period: str | None = None
         self.busy = False
-        self._deleted: list[list[int]] = []
+        self._undo: list[tuple[str, list[int]]] = []  # what Ctrl+Z brings back
         self._closed = False
         self._connect_signals()
 
@@ -202,30 +210,93 @@ class LibraryController(QObject):
         self.library_changed.emit()
         self._sync_requested.emit()
 
+    # -- annotations and bookmarks ------------------------------------------------------------
+
+    def annotations(
+        self,
+        doc_id: int | None = None,
+        *,
+        color: str | None = None,
+        tag: str | None = None,
+        text: str | None = None,
+    ) -> list[Annotation]:
+        """Annotations of a document (or of the library), in text order, filtered."""
+        return self.library.notes.find(doc_id, color=color, tag=tag, text=text or None)
+
+    def titles(self, doc_ids: set[int]) -> dict[int, str]:
+        """Titles of documents, for lists that mention them."""
+        return {s.id: s.title for s in self.library.summaries(sorted(doc_ids))}
+
+    def add_annotation(
+        self,
+        doc_id: int,
+        start: int,
+        end: int,
+        color: str,
+        note: str = "",
+        tags: list[str] | None = None,
+    ) -> Annotation:
+        """Highlight a passage; committed before this returns."""
+        annotation = self.library.notes.add(
+            doc_id, start, end, color=color, note=note, tags=tags or []
+        )
+        self.annotations_changed.emit(doc_id)
+        self.message.emit("Highlight saved.")
+        return annotation
+
+    def update_annotation(self, annotation_id: int, color: str, note: str, tags: list[str]) -> None:
+        """Change an annotation's colour, note and tags."""
+        annotation = self.library.notes.update(annotation_id, color=color, note=note, tags=tags)
+        self.annotations_changed.emit(annotation.doc_id)
+        self.message.emit("Note saved.")
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        """Delete an annotation (Ctrl+Z brings it back)."""
+        annotation = self.library.notes.get(annotation_id)
+        self.library.notes.delete(annotation_id)
+        self._undo.append(("annotation", [annotation_id]))
+        self.annotations_changed.emit(annotation.doc_id)
+        self.message.emit("Highlight deleted. Undo with Ctrl+Z.")
+
+    def toggle_bookmark(self, doc_id: int) -> bool:
+        """Bookmark a document, or remove its bookmark; returns whether it is bookmarked now."""
+        notes = self.library.notes
+        existing = [b for b in notes.bookmarks() if b.doc_id == doc_id and b.position is None]
+        if existing:
+            notes.remove_bookmark(existing[0].id)
+        else:
+            notes.bookmark(doc_id)
+        self.document_changed.emit(doc_id)
+        return not existing
+
+    def is_bookmarked(self, doc_id: int) -> bool:
+        """True for a bookmarked document."""
+        return doc_id in self.library.notes.bookmarked_ids()
+
     def delete(self, ids: list[int]) -> None:
         """Move documents to the trash (undo_delete brings them back)."""
         if not ids:
             return
         self.library.delete(ids)
-        self._deleted.append(ids)
+        self._undo.append(("documents", ids))
         self.library_changed.emit()
         self._sync_requested.emit()
         count = len(ids)
         self.message.emit(f"Deleted {count} document{'s' * (count != 1)}. Undo with Ctrl+Z.")
 
-    def can_undo_delete(self) -> bool:
-        """True when a deletion can be undone."""
-        return bool(self._deleted)
-
     def undo_delete(self) -> list[int]:
-        """Restore the last deleted documents; returns their ids."""
-        if not self._deleted:
+        """Undo the last deletion (documents or an annotation); returns restored document ids."""
+        if not self._undo:
             return []
-        ids = self._deleted.pop()
+        kind, ids = self._undo.pop()
+        self.message.emit("Deletion undone.")
+        if kind == "annotation":
+            self.library.notes.restore(ids[0])
+            self.annotations_changed.emit(self.library.notes.get(ids[0]).doc_id)
+            return []
         self.library.restore(ids)
         self.library_changed.emit()
         self._sync_requested.emit()
-        self.message.emit("Deletion undone.")
         return ids
 
     def import_paths(self, paths: list[Path]) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.models import Document, ImportReport
+from reader.core.models import Annotation, Document, ImportReport
+from reader.core.notes import COLORS
 from reader.ui.shortcuts import SHORTCUTS, key_sequences
 
 
@@ -143,3 +145,51 @@ class ShortcutsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(560, 520)
+
+
+class NoteDialog(QDialog):
+    """Colour, note and tags of a highlight; Delete removes it (undoable)."""
+
+    def __init__(self, annotation: Annotation, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Highlight")
+        self.deleted = False
+        quote = QLabel(f"“{annotation.exact[:300]}”")
+        quote.setWordWrap(True)
+        self.color_combo = QComboBox()
+        self.color_combo.setAccessibleName("Colour")
+        for color in COLORS:
+            self.color_combo.addItem(color.capitalize(), color)
+        self.color_combo.setCurrentIndex(COLORS.index(annotation.color))
+        self.note_edit = QPlainTextEdit(annotation.note)
+        self.note_edit.setAccessibleName("Note")
+        self.note_edit.setPlaceholderText("Your note (optional)")
+        self.tags_edit = QLineEdit(", ".join(annotation.tags))
+        self.tags_edit.setAccessibleName("Tags")
+        self.tags_edit.setPlaceholderText("tags, separated by commas")
+        form = QFormLayout()
+        form.addRow("&Colour:", self.color_combo)
+        form.addRow("&Note:", self.note_edit)
+        form.addRow("&Tags:", self.tags_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        delete = buttons.addButton("Delete highlight", QDialogButtonBox.ButtonRole.DestructiveRole)
+        delete.clicked.connect(self._on_delete_clicked)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(quote)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(520, 360)
+        self.note_edit.setFocus()
+
+    def values(self) -> tuple[str, str, list[str]]:
+        """(colour, note, tags) as entered."""
+        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        return str(self.color_combo.currentData()), self.note_edit.toPlainText().strip(), tags
+
+    def _on_delete_clicked(self) -> None:
+        self.deleted = True
+        self.accept()

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QObject,
+    QPoint,
     QPointF,
     QSignalBlocker,
     QSizeF,
@@ -265,6 +266,16 @@ class _ArticleView(QTextBrowser):
         bar.setValue(value)
 
 
+# Highlight colours, translucent so that they work on light, sepia and dark pages alike.
+HIGHLIGHT_COLOURS = {
+    "yellow": "#99ffd43b",
+    "green": "#8869db7c",
+    "blue": "#8874c0fc",
+    "pink": "#88f783ac",
+    "purple": "#88b197fc",
+}
+
+
 class ReaderPane(QWidget):
     """Shows one document, or its original file, with zoom, themes, hits and find in page.
 
@@ -293,6 +304,7 @@ class ReaderPane(QWidget):
         self._theme = resolve(SYSTEM)
         self._zoom = 0
         self._hits: list[Span] = []
+        self._annotations: list[tuple[int, int, str]] = []  # start, end, colour name
         self._current_hit = -1
         self._matches: list[Span] = []
         self._current_match = -1
@@ -380,6 +392,7 @@ class ReaderPane(QWidget):
             position = self._article_position if self._original else self.reading_position()
         else:
             self._hits, self._current_hit = [], -1
+            self._annotations = []
         self._document = doc
         self._original = False
         self._text = doc.text
@@ -552,6 +565,28 @@ class ReaderPane(QWidget):
         if self._theme_name == SYSTEM:
             self.set_theme(SYSTEM)
 
+    # Annotations
+
+    def set_annotations(self, spans: list[tuple[int, int, str]]) -> None:
+        """Draw the document's highlights: (start, end, colour name) in article offsets."""
+        self._annotations = [s for s in spans if s[2] in HIGHLIGHT_COLOURS and s[0] < s[1]]
+        self._update_selections()
+
+    def selected_span(self) -> Span | None:
+        """The selected passage of the article as offsets, or None."""
+        cursor = self.browser.textCursor()
+        if self._document is None or self._original or not cursor.hasSelection():
+            return None
+        start = self._map.offset(cursor.selectionStart())
+        end = self._map.offset(cursor.selectionEnd())
+        return (start, end) if start < end else None
+
+    def offset_at(self, point: QPoint) -> int | None:
+        """The article offset under a point of the browser's viewport, or None."""
+        if self._document is None or self._original:
+            return None
+        return self._map.offset(self.browser.cursorForPosition(point).position())
+
     # Search hits
 
     def set_highlights(self, spans: list[Span]) -> None:
@@ -691,6 +726,8 @@ class ReaderPane(QWidget):
         theme = self._theme
         selections: list[QTextEdit.ExtraSelection] = []
         if not self._original:
+            for start, end, colour in self._annotations:
+                selections += self._selections([(start, end)], HIGHLIGHT_COLOURS[colour])
             selections += self._selections(self._hits, theme.hit)
             if self._current_hit >= 0:
                 selections += self._selections([self._hits[self._current_hit]], theme.current_hit)

@@ -7,14 +7,25 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
+    QPoint,
     QSettings,
     Qt,
     QTimer,
     QUrl,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QHelpEvent,
+    QMouseEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,16 +37,19 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QToolTip,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from reader import APP_NAME
-from reader.core.models import ImportReport, SearchResult, TimelineBucket
+from reader.core.models import Annotation, ImportReport, SearchResult, TimelineBucket
+from reader.core.notes import COLORS
+from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.controller import LibraryController
 from reader.ui.delegates import DocumentDelegate, TimelineDelegate
-from reader.ui.dialogs import ImportSummaryDialog, MetadataDialog, ShortcutsDialog
+from reader.ui.dialogs import ImportSummaryDialog, MetadataDialog, NoteDialog, ShortcutsDialog
 from reader.ui.models import DocumentListModel, TimelineModel
 from reader.ui.reader_pane import ReaderPane
 from reader.ui.search_bar import SearchBar
@@ -93,6 +107,12 @@ class MainWindow(QMainWindow):
             self.sort_combo.addItem(label, key)
 
         self.reader = ReaderPane()
+        self.annotations_panel = AnnotationsPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_panel)
+        self.annotations_panel.hide()
+        self._last_color = "yellow"
+        self.reader.browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.reader.browser.viewport().installEventFilter(self)
 
         list_panel = QWidget()
         list_layout = QVBoxLayout(list_panel)
@@ -159,6 +179,10 @@ class MainWindow(QMainWindow):
             "zoom_in": self.reader.zoom_in,
             "zoom_out": self.reader.zoom_out,
             "zoom_reset": self.reader.reset_zoom,
+            "highlight": lambda: self.highlight_selection(self._last_color),
+            "annotate": lambda: self.highlight_selection(self._last_color, with_note=True),
+            "bookmark": self.toggle_bookmark,
+            "annotations_panel": self.toggle_annotations_panel,
             "edit_metadata": self.edit_metadata,
             "delete": self.delete_selected,
             "undo": self.undo_delete,
@@ -192,13 +216,25 @@ class MainWindow(QMainWindow):
             "&Edit": [
                 "undo",
                 None,
+                "highlight",
+                "annotate",
+                "bookmark",
+                None,
                 "edit_metadata",
                 "delete",
                 None,
                 "focus_search",
                 "find_in_page",
             ],
-            "&View": ["zoom_in", "zoom_out", "zoom_reset", None, "show_original", "toggle_read"],
+            "&View": [
+                "zoom_in",
+                "zoom_out",
+                "zoom_reset",
+                None,
+                "show_original",
+                "toggle_read",
+                "annotations_panel",
+            ],
             "&Go": [
                 "next_document",
                 "previous_document",
@@ -237,6 +273,9 @@ class MainWindow(QMainWindow):
         self.reader.position_changed.connect(self._on_reader_position_changed)
         self.reader.link_activated.connect(self._on_reader_link_activated)
         self.cancel_button.clicked.connect(self.controller.cancel)
+        self.reader.browser.customContextMenuRequested.connect(self._on_reader_context_menu)
+        self.annotations_panel.annotation_activated.connect(self._on_panel_annotation_activated)
+        self.annotations_panel.filters_changed.connect(self._refresh_annotations)
         c = self.controller
         c.library_changed.connect(self._on_controller_library_changed)
         c.list_loaded.connect(self._on_controller_list_loaded)
@@ -248,6 +287,7 @@ class MainWindow(QMainWindow):
         c.busy_changed.connect(self._set_busy)
         c.import_finished.connect(self._on_controller_import_finished)
         c.message.connect(self._on_controller_message)
+        c.annotations_changed.connect(self._on_controller_annotations_changed)
 
     # -- settings -----------------------------------------------------------------------------
 
@@ -370,6 +410,7 @@ class MainWindow(QMainWindow):
         self.commands["show_original"].setChecked(False)
         self.reader.show_document(doc)
         self.reader.set_highlights(self.controller.match_spans(doc_id))
+        self._refresh_annotations()
         self.reader.set_reading_position(doc.read_position)
         if not doc.is_read:
             self.controller.set_read(doc_id, True)
@@ -468,6 +509,119 @@ class MainWindow(QMainWindow):
         ids = self.controller.undo_delete()
         if ids:
             self._pending_open = ids[0]  # opened when the list has reloaded
+
+    # -- annotations --------------------------------------------------------------------------
+
+    def highlight_selection(self, color: str, *, with_note: bool = False) -> None:
+        """Highlight the selected passage (and open its note when asked)."""
+        span = self.reader.selected_span()
+        if self.current_id is None or span is None:
+            self.statusBar().showMessage("Select some text of the article first.", 5000)
+            return
+        self._last_color = color
+        annotation = self.controller.add_annotation(self.current_id, span[0], span[1], color)
+        if with_note:
+            self.edit_annotation(annotation.id)
+
+    def edit_annotation(self, annotation_id: int) -> None:
+        """Open the note editor of a highlight."""
+        annotation = self.controller.library.notes.get(annotation_id)
+        dialog = NoteDialog(annotation, self)
+        if not dialog.exec():
+            return
+        if dialog.deleted:
+            self.controller.delete_annotation(annotation_id)
+        else:
+            self.controller.update_annotation(annotation_id, *dialog.values())
+
+    def toggle_bookmark(self) -> None:
+        """Bookmark the open document, or remove its bookmark."""
+        if self.current_id is not None:
+            marked = self.controller.toggle_bookmark(self.current_id)
+            self.statusBar().showMessage("Bookmarked." if marked else "Bookmark removed.", 5000)
+
+    def toggle_annotations_panel(self) -> None:
+        """Show or hide the annotations panel."""
+        self.annotations_panel.setVisible(not self.annotations_panel.isVisible())
+        self._refresh_annotations()
+
+    def _annotation_at(self, offset: int | None) -> Annotation | None:
+        if offset is None or self.current_id is None:
+            return None
+        for annotation in self.controller.annotations(self.current_id):
+            if annotation.start <= offset < annotation.end and not annotation.orphan:
+                return annotation
+        return None
+
+    def _refresh_annotations(self) -> None:
+        if self.current_id is not None:
+            mine = self.controller.annotations(self.current_id)
+            self.reader.set_annotations([(a.start, a.end, a.color) for a in mine if not a.orphan])
+        if not self.annotations_panel.isVisible():
+            return
+        color, tag, text = self.annotations_panel.filters()
+        library_scope = self.annotations_panel.library_scope()
+        doc_id = None if library_scope else self.current_id
+        items = (
+            self.controller.annotations(doc_id, color=color, tag=tag, text=text)
+            if library_scope or doc_id is not None
+            else []
+        )
+        titles = self.controller.titles({a.doc_id for a in items}) if library_scope else None
+        self.annotations_panel.model.set_items(items, titles)
+
+    def _on_controller_annotations_changed(self, _doc_id: int) -> None:
+        self._refresh_annotations()
+
+    def _on_panel_annotation_activated(self, annotation: Annotation) -> None:
+        if annotation.doc_id != self.current_id:
+            if self.list_model.row_of(annotation.doc_id) >= 0:
+                self._select(annotation.doc_id, open_document=True)
+            else:
+                self.open_document(annotation.doc_id)
+        if not annotation.orphan:
+            self.reader.set_reading_position(max(0, annotation.start - 1))
+            self.reader.set_highlights([(annotation.start, annotation.end)])
+            self.reader.next_hit()  # emphasise the passage
+
+    def _on_reader_context_menu(self, point: QPoint) -> None:
+        menu = self.reader.browser.createStandardContextMenu(point)
+        menu.addSeparator()
+        existing = self._annotation_at(self.reader.offset_at(point))
+        if existing is not None:
+            menu.addAction("Edit note…", lambda: self.edit_annotation(existing.id))
+            menu.addAction(
+                "Delete highlight", lambda: self.controller.delete_annotation(existing.id)
+            )
+        if self.reader.selected_span() is not None:
+            colours = menu.addMenu("Highlight")
+            for color in COLORS:
+                action = colours.addAction(color.capitalize())
+                action.triggered.connect(
+                    lambda _checked=False, c=color: self.highlight_selection(c)
+                )
+            menu.addAction(self.commands["annotate"])
+        menu.addAction(self.commands["bookmark"])
+        menu.exec(self.reader.browser.viewport().mapToGlobal(point))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.reader.browser.viewport():
+            if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+                annotation = self._annotation_at(self.reader.offset_at(event.pos()))
+                if annotation is not None:
+                    QToolTip.showText(event.globalPos(), annotation.note or "(no note)")
+                    return True
+            if (
+                event.type() == QEvent.Type.MouseButtonRelease
+                and isinstance(event, QMouseEvent)
+                and event.button() == Qt.MouseButton.LeftButton
+                and self.reader.selected_span() is None
+            ):
+                annotation = self._annotation_at(self.reader.offset_at(event.position().toPoint()))
+                if annotation is not None:
+                    self.edit_annotation(annotation.id)
+                    return True
+        return super().eventFilter(watched, event)
 
     def show_shortcuts(self) -> None:
         """The keyboard shortcuts window."""

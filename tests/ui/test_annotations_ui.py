@@ -1,0 +1,68 @@
+"""Highlights, notes and bookmarks through the real window."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QTextCursor
+
+from tests.ui.test_window import make_window  # noqa: F401 - the fixture
+
+
+def select(window, words: str) -> None:
+    text = window.reader.browser.toPlainText()
+    start = text.index(words)
+    cursor = QTextCursor(window.reader.browser.document())
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(words), QTextCursor.MoveMode.KeepAnchor)
+    window.reader.browser.setTextCursor(cursor)
+
+
+def test_highlight_edit_delete_undo_and_restart(qtbot, make_window):  # noqa: F811
+    window = make_window()
+    doc_id = window.current_id
+    select(window, "exchanged congratulatory messages")
+    window.commands["highlight"].trigger()
+    (note,) = window.controller.annotations(doc_id)
+    assert note.exact == "exchanged congratulatory messages"
+    assert window.reader._annotations == [(note.start, note.end, "yellow")]
+    window.controller.update_annotation(note.id, "green", "Read again", ["korea"])
+    window.commands["annotations_panel"].trigger()
+    panel = window.annotations_panel.model
+    assert panel.rowCount() == 1
+    assert "Read again" in panel.index(0, 0).data()
+    window.controller.delete_annotation(note.id)
+    assert window.controller.annotations(doc_id) == []
+    assert panel.rowCount() == 0
+    window.commands["undo"].trigger()
+    assert [a.note for a in window.controller.annotations(doc_id)] == ["Read again"]
+    window.close()
+    window.controller.shutdown()
+    again = make_window()
+    (kept,) = again.controller.annotations(doc_id)
+    assert (kept.color, kept.note, kept.tags) == ("green", "Read again", ("korea",))
+    assert again.reader._annotations == [(kept.start, kept.end, "green")]
+
+
+def test_panel_lists_the_library_and_opens_a_passage(qtbot, make_window):  # noqa: F811
+    window = make_window()
+    first = window.current_id
+    select(window, "general secretary of the Workers")
+    window.commands["highlight"].trigger()
+    other = window.list_model.ids()[3]
+    window._select(other, open_document=True)
+    window.commands["annotations_panel"].trigger()
+    panel = window.annotations_panel
+    assert panel.model.rowCount() == 0  # this document has none
+    panel.scope.setCurrentIndex(1)  # all documents
+    assert panel.model.rowCount() == 1
+    panel.annotation_activated.emit(panel.model.index(0, 0).data(panel.model.AnnotationRole))
+    assert window.current_id == first
+    assert window.reader.current_hit() == 0  # the passage is emphasised
+
+
+def test_bookmark_toggle(make_window):  # noqa: F811
+    window = make_window()
+    doc_id = window.current_id
+    window.commands["bookmark"].trigger()
+    assert window.controller.is_bookmarked(doc_id)
+    window.commands["bookmark"].trigger()
+    assert not window.controller.is_bookmarked(doc_id)
