@@ -298,6 +298,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)  # docks: the annotations panel shown or not
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
@@ -318,6 +321,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/state", self.saveState())
         s.setValue("list/order", self.controller.order)
         s.setValue("reader/theme", self._theme)
         s.setValue("reader/zoom", self.reader.zoom_level())
