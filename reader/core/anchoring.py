@@ -86,32 +86,47 @@ def anchor(selector: Selector, text: str) -> Anchor | None:
     start, end, exact = selector.start, selector.end, selector.exact
     if text[start:end] == exact and selector.text_hash == text_hash(text):
         return Anchor(start, end, "unchanged", 1.0)
-    occurrences = [_candidate(selector, text, i, i + len(exact)) for i in _find_all(exact, text)]
-    best = max((c for c in occurrences if _keeps_a_context(selector, text, c)), default=None)
+    occurrences = list(_find_all(exact, text))
+    kept = [i for i in occurrences if _keeps_a_context(selector, text, i)]
+    if kept:
+        best: _Candidate | None = max(_candidate(selector, text, i, i + len(exact)) for i in kept)
+    else:
+        best = _best_guess(selector, text, occurrences)
     if best is None:
-        candidates = [c for c in occurrences if _keeps_word_edges(selector, text, c)]
-        # A fuzzy span over an exact occurrence only drew the edges differently (taking in an
-        # edited context word, say): the exact one stands for that place.
-        candidates += [
-            fuzzy
-            for fuzzy in _fuzzy_candidates(selector, text)
-            if not any(c.start < fuzzy.end and fuzzy.start < c.end for c in candidates)
-        ]
-        best = max(candidates, default=None)
-        if best is None or best.similarity < MIN_QUOTE_SIMILARITY or best.score < MIN_SCORE:
-            return None
+        return None
     if text[best.start : best.end] == exact:
         return Anchor(best.start, best.end, "position" if best.start == start else "quote", 1.0)
     return Anchor(best.start, best.end, "fuzzy", best.score)
 
 
-def _keeps_a_context(selector: Selector, text: str, candidate: _Candidate) -> bool:
-    """Whether the prefix or the suffix next to the candidate is exactly as recorded.
+def _best_guess(selector: Selector, text: str, occurrences: list[int]) -> _Candidate | None:
+    """The best of the exact occurrences and the fuzzy matches, if it is good enough."""
+    exact = selector.exact
+    candidates = [
+        _candidate(selector, text, i, i + len(exact))
+        for i in occurrences
+        if _keeps_word_edges(selector, text, i)
+    ]
+    # A fuzzy span over an exact occurrence only drew the edges differently (taking in an edited
+    # context word, say): the exact one stands for that place.
+    candidates += [
+        fuzzy
+        for fuzzy in _fuzzy_candidates(selector, text)
+        if not any(c.start < fuzzy.end and fuzzy.start < c.end for c in candidates)
+    ]
+    best = max(candidates, default=None)
+    if best is None or best.similarity < MIN_QUOTE_SIMILARITY or best.score < MIN_SCORE:
+        return None
+    return best
+
+
+def _keeps_a_context(selector: Selector, text: str, start: int) -> bool:
+    """Whether the prefix or the suffix of the quote found at ``start`` is exactly as recorded.
 
     That is a run of at least CONTEXT_LENGTH characters matching, beside the quote, or the same
     distance to an end of the text: evidence enough for any quote, however short.
     """
-    start, end = candidate.start, candidate.end
+    end = start + len(selector.exact)
     return (
         text[max(0, start - CONTEXT_LENGTH) : start] == selector.prefix
         or text[end : end + CONTEXT_LENGTH] == selector.suffix
@@ -162,13 +177,13 @@ def _find_all(needle: str, text: str) -> Iterator[int]:
         found = text.find(needle, found + 1)
 
 
-def _keeps_word_edges(selector: Selector, text: str, candidate: _Candidate) -> bool:
-    """Whether the candidate begins and ends a word where the quote did.
+def _keeps_word_edges(selector: Selector, text: str, start: int) -> bool:
+    """Whether the quote found at ``start`` begins and ends a word where it did.
 
     A quote that began or ended at a word's edge is not found again inside a longer word ("is" in
     "this"): for short quotes such a match can otherwise borrow most of the real one's context.
     """
-    exact, start, end = selector.exact, candidate.start, candidate.end
+    exact, end = selector.exact, start + len(selector.exact)
     starts_inside = _joins(text[start - 1 : start], text[start])
     ends_inside = _joins(text[end - 1], text[end : end + 1])
     return (not starts_inside or _joins(selector.prefix[-1:], exact[0])) and (
