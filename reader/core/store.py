@@ -344,7 +344,7 @@ class Store:
     def document_ids(self, order: str = "date", period: str | None = None) -> list[int]:
         """Ids of the live documents in list order, optionally of one period.
 
-        ``period`` is '2020', '2020-10' or 'undated'.
+        ``period`` is '2020', '2020-10', 'undated' or 'bookmarked'.
         """
         if order not in _ORDERS:
             raise ValueError(f"unknown order {order!r}")
@@ -553,6 +553,8 @@ def _period_filter(period: str | None) -> tuple[str, tuple[str, ...]]:
         return "", ()
     if period == "undated":
         return "WHERE pub_date IS NULL", ()
+    if period == "bookmarked":
+        return "WHERE id IN (SELECT doc_id FROM bookmarks)", ()
     if len(period) in (4, 7) and period[:4].isdigit():
         return "WHERE pub_date LIKE ?", (period + "-%",)
     raise ValueError(f"unknown period {period!r}")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.models import Annotation
+from reader.core.models import Annotation, Bookmark
 from reader.core.notes import COLORS
 from reader.ui.reader_pane import HIGHLIGHT_COLOURS
 
@@ -29,13 +29,15 @@ class AnnotationListModel(QAbstractListModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._items: list[Annotation] = []
+        self._items: list[Annotation] | list[Bookmark] = []
         self._titles: dict[int, str] = {}
 
-    def set_items(self, items: list[Annotation], titles: dict[int, str] | None = None) -> None:
+    def set_items(
+        self, items: list[Annotation] | list[Bookmark], titles: dict[int, str] | None = None
+    ) -> None:
         """Replace the rows (``titles`` adds each document's title, for the library view)."""
         self.beginResetModel()
-        self._items = list(items)
+        self._items = items.copy()
         self._titles = dict(titles or {})
         self.endResetModel()
 
@@ -46,6 +48,8 @@ class AnnotationListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         item = self._items[index.row()]
+        if isinstance(item, Bookmark):
+            return self._bookmark_data(item, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             quote = " ".join(item.exact.split())
             quote = quote if len(quote) <= 160 else quote[:157] + "…"
@@ -69,11 +73,22 @@ class AnnotationListModel(QAbstractListModel):
             return item
         return None
 
+    def _bookmark_data(self, item: Bookmark, role: int) -> object:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            title = self._titles.get(item.doc_id, "")
+            if item.position is None:
+                return f"★ {title}"
+            return f"★ {item.name or 'A place'}\n— {title}"
+        if role == self.AnnotationRole:
+            return item
+        return None
+
 
 class AnnotationsPanel(QDockWidget):
     """A dock listing annotations with filters; activating one asks to show it."""
 
     annotation_activated = Signal(object)  # Annotation
+    bookmark_activated = Signal(object)  # Bookmark
     filters_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -82,6 +97,7 @@ class AnnotationsPanel(QDockWidget):
         self.scope = QComboBox()
         self.scope.addItem("This document", "document")
         self.scope.addItem("All documents", "library")
+        self.scope.addItem("Bookmarks", "bookmarks")
         self.scope.setAccessibleName("Which annotations")
         self.color_filter = QComboBox()
         self.color_filter.addItem("All colours", None)
@@ -114,6 +130,10 @@ class AnnotationsPanel(QDockWidget):
         self.view.activated.connect(self._on_view_activated)
         self.view.clicked.connect(self._on_view_activated)
 
+    def bookmarks_scope(self) -> bool:
+        """True when the panel lists bookmarks."""
+        return bool(self.scope.currentData() == "bookmarks")
+
     def library_scope(self) -> bool:
         """True when the panel shows the whole library's annotations."""
         return bool(self.scope.currentData() == "library")
@@ -125,6 +145,8 @@ class AnnotationsPanel(QDockWidget):
         return self.color_filter.currentData(), tag, None if tag else (text or None)
 
     def _on_view_activated(self, index: QModelIndex) -> None:
-        annotation = index.data(AnnotationListModel.AnnotationRole)
-        if annotation is not None:
-            self.annotation_activated.emit(annotation)
+        item = index.data(AnnotationListModel.AnnotationRole)
+        if isinstance(item, Bookmark):
+            self.bookmark_activated.emit(item)
+        elif item is not None:
+            self.annotation_activated.emit(item)

@@ -17,6 +17,7 @@ from reader.core.errors import ImportFailed, ReaderError
 from reader.core.library import Library
 from reader.core.models import (
     Annotation,
+    Bookmark,
     Document,
     DocumentSummary,
     ImportReport,
@@ -33,7 +34,7 @@ class LibraryController(QObject):
     """Owns the GUI thread's Library and the background workers."""
 
     library_changed = Signal()  # documents added, removed or re-dated: reload list and timeline
-    list_loaded = Signal(list, list)  # ids in list order, TimelineBuckets of the library
+    list_loaded = Signal(list, list, list)  # ids in list order, TimelineBuckets, bookmarked ids
     document_changed = Signal(int)  # one document's metadata or read state changed
     annotations_changed = Signal(int)  # a document's highlights or notes changed
     search_finished = Signal(object)  # SearchResult of the current query
@@ -105,14 +106,14 @@ class LibraryController(QObject):
         self._query_worker.latest_load = self._load
         self._load_requested.emit(self._load, self.order, self.period)
 
-    @Slot(int, list, list)
+    @Slot(int, list, list, list)
     def _on_query_worker_list_loaded(
-        self, request: int, ids: list[int], buckets: list[TimelineBucket]
+        self, request: int, ids: list[int], buckets: list[TimelineBucket], bookmarked: list[int]
     ) -> None:
         if self._closed:
             return  # a queued signal that arrived after shutdown
         if request == self._load:
-            self.list_loaded.emit(ids, buckets)
+            self.list_loaded.emit(ids, buckets, bookmarked)
 
     def summaries(self, ids: list[int]) -> list[DocumentSummary]:
         """List rows for these ids."""
@@ -152,9 +153,9 @@ class LibraryController(QObject):
         if not self.query:
             self.search_cleared.emit()
             return
-        self._search_requested.emit(
-            self._request, self.query, "relevance", self.period, SEARCH_LIMIT
-        )
+        # Searches filter by dates; "bookmarked" filters the library list only.
+        within = self.period if self.period != "bookmarked" else None
+        self._search_requested.emit(self._request, self.query, "relevance", within, SEARCH_LIMIT)
 
     def set_period(self, period: str | None) -> None:
         """Filter by a timeline period (None: all): reloads the list or re-runs the search."""
@@ -267,7 +268,18 @@ class LibraryController(QObject):
         else:
             notes.bookmark(doc_id)
         self.document_changed.emit(doc_id)
+        self.library_changed.emit()  # the star and the Bookmarked count
         return not existing
+
+    def bookmark_place(self, doc_id: int, position: int, name: str | None) -> None:
+        """Bookmark a place in a document."""
+        self.library.notes.bookmark(doc_id, position, name)
+        self.library_changed.emit()
+        self.message.emit("Place bookmarked.")
+
+    def bookmarks(self) -> list[Bookmark]:
+        """All bookmarks, newest first."""
+        return self.library.notes.bookmarks()
 
     def is_bookmarked(self, doc_id: int) -> bool:
         """True for a bookmarked document."""

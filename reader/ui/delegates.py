@@ -56,14 +56,24 @@ class DocumentDelegate(QStyledItemDelegate):
         title_font.setBold(unread)
         painter.setFont(title_font)
         painter.setPen(text_color)
+        starred = bool(index.data(DocumentListModel.BookmarkedRole))
+        star_width = QFontMetrics(option.font).horizontalAdvance(" ★") if starred else 0
         title = QFontMetrics(title_font).elidedText(
-            str(index.data() or ""), Qt.TextElideMode.ElideRight, rect.width()
+            str(index.data() or ""), Qt.TextElideMode.ElideRight, rect.width() - star_width
         )
         painter.drawText(
             QRect(rect.left(), rect.top(), rect.width(), line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             title,
         )
+        if starred:
+            painter.setFont(option.font)
+            painter.setPen(QColor("#e0a800") if not selected else text_color)
+            painter.drawText(
+                QRect(rect.left(), rect.top(), rect.width(), line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                "★",
+            )
 
         painter.setFont(option.font)
         painter.setPen(muted)

@@ -40,6 +40,7 @@ class DocumentListModel(QAbstractListModel):
     SourceRole = Qt.ItemDataRole.UserRole + 3
     ReadRole = Qt.ItemDataRole.UserRole + 4
     SnippetRole = Qt.ItemDataRole.UserRole + 5
+    BookmarkedRole = Qt.ItemDataRole.UserRole + 6
 
     def __init__(self, fetch: Fetch) -> None:
         super().__init__()
@@ -47,8 +48,15 @@ class DocumentListModel(QAbstractListModel):
         self._ids: list[int] = []
         self._hits: list[SearchHit] | None = None
         self._cache: dict[int, DocumentSummary] = {}
+        self._bookmarked: set[int] = set()
 
     # -- contents -----------------------------------------------------------------------------
+
+    def set_bookmarked(self, ids: Sequence[int]) -> None:
+        """Which documents carry a star."""
+        changed = self._bookmarked.symmetric_difference(ids)
+        self._bookmarked = set(ids)
+        self.refresh(sorted(changed))
 
     def set_ids(self, ids: Sequence[int]) -> None:
         """Show the library: these document ids, in this order."""
@@ -113,6 +121,8 @@ class DocumentListModel(QAbstractListModel):
         row = index.row()
         if role == self.IdRole:
             return self._ids[row]
+        if role == self.BookmarkedRole:
+            return self._ids[row] in self._bookmarked
         if role == self.SnippetRole:
             return self._hits[row].snippet if self._hits is not None else None
         summary = self._summary(row)
@@ -148,8 +158,8 @@ class TimelineModel(QAbstractItemModel):
         super().__init__()
         self._top: list[_Node] = []
 
-    def set_buckets(self, buckets: Sequence[TimelineBucket]) -> None:
-        """Replace the contents with these buckets (years, months, undated)."""
+    def set_buckets(self, buckets: Sequence[TimelineBucket], bookmarked: int = 0) -> None:
+        """Replace the contents with these buckets (years, months, undated) and bookmarks."""
         self.beginResetModel()
         years: list[_Node] = []
         undated: _Node | None = None
@@ -162,7 +172,8 @@ class TimelineModel(QAbstractItemModel):
                 month = dt.date(bucket.year, bucket.month, 1).strftime("%B")
                 years[-1].add(_Node(month, bucket.label, bucket.count))
         total = sum(node.count for node in years) + (undated.count if undated else 0)
-        self._top = [_Node("All", None, total), *years, *([undated] if undated else [])]
+        marked = [_Node("Bookmarked", "bookmarked", bookmarked)] if bookmarked else []
+        self._top = [_Node("All", None, total), *years, *([undated] if undated else []), *marked]
         for node in self._top:
             node.finish()
         largest = max((n.count for n in self._top[1:]), default=1) or 1

@@ -47,6 +47,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("highlight", "Highlight the selection", ("Ctrl+H",), "Annotate"),
     Shortcut("annotate", "Highlight with a note…", ("Ctrl+Shift+H",), "Annotate"),
     Shortcut("bookmark", "Bookmark this document", ("Ctrl+D",), "Annotate"),
+    Shortcut("bookmark_place", "Bookmark this place…", ("Ctrl+Shift+D",), "Annotate"),
     Shortcut("annotations_panel", "Annotations panel", ("Ctrl+Shift+A",), "Annotate"),
     Shortcut("edit_metadata", "Edit title, date, source…", ("Ctrl+E",), "Edit"),
     Shortcut("delete", "Delete document", (Key.Delete,), "Edit"),

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListView,
     QMainWindow,
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.core.models import Annotation, ImportReport, SearchResult, TimelineBucket
+from reader.core.models import Annotation, Bookmark, ImportReport, SearchResult, TimelineBucket
 from reader.core.notes import COLORS
 from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.controller import LibraryController
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
             "highlight": lambda: self.highlight_selection(self._last_color),
             "annotate": lambda: self.highlight_selection(self._last_color, with_note=True),
             "bookmark": self.toggle_bookmark,
+            "bookmark_place": self.bookmark_place,
             "annotations_panel": self.toggle_annotations_panel,
             "edit_metadata": self.edit_metadata,
             "delete": self.delete_selected,
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
                 "highlight",
                 "annotate",
                 "bookmark",
+                "bookmark_place",
                 None,
                 "edit_metadata",
                 "delete",
@@ -275,6 +278,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.controller.cancel)
         self.reader.browser.customContextMenuRequested.connect(self._on_reader_context_menu)
         self.annotations_panel.annotation_activated.connect(self._on_panel_annotation_activated)
+        self.annotations_panel.bookmark_activated.connect(self._on_panel_bookmark_activated)
         self.annotations_panel.filters_changed.connect(self._refresh_annotations)
         c = self.controller
         c.library_changed.connect(self._on_controller_library_changed)
@@ -349,13 +353,16 @@ class MainWindow(QMainWindow):
         """Reload the list and timeline from the library, in the background."""
         self.controller.request_list()
 
-    def _on_controller_list_loaded(self, ids: list[int], buckets: list[TimelineBucket]) -> None:
+    def _on_controller_list_loaded(
+        self, ids: list[int], buckets: list[TimelineBucket], bookmarked: list[int]
+    ) -> None:
+        self.list_model.set_bookmarked(bookmarked)
         if not self.list_model.is_search():
             self.list_model.set_ids(ids)
             self._update_list_header()
             self._show_after_load()
         if self._last_result is None:
-            self.timeline_model.set_buckets(buckets)
+            self.timeline_model.set_buckets(buckets, len(bookmarked))
         self._select_period(self.controller.period)
 
     def _show_after_load(self) -> None:
@@ -544,6 +551,16 @@ class MainWindow(QMainWindow):
             marked = self.controller.toggle_bookmark(self.current_id)
             self.statusBar().showMessage("Bookmarked." if marked else "Bookmark removed.", 5000)
 
+    def bookmark_place(self) -> None:
+        """Bookmark the place at the top of the article, with an optional name."""
+        if self.current_id is None or self.reader.showing_original():
+            return
+        name, ok = QInputDialog.getText(self, "Bookmark this place", "Name (optional):")
+        if ok:
+            self.controller.bookmark_place(
+                self.current_id, self.reader.reading_position(), name.strip() or None
+            )
+
     def toggle_annotations_panel(self) -> None:
         """Show or hide the annotations panel."""
         self.annotations_panel.setVisible(not self.annotations_panel.isVisible())
@@ -562,6 +579,12 @@ class MainWindow(QMainWindow):
             mine = self.controller.annotations(self.current_id)
             self.reader.set_annotations([(a.start, a.end, a.color) for a in mine if not a.orphan])
         if not self.annotations_panel.isVisible():
+            return
+        if self.annotations_panel.bookmarks_scope():
+            marks = self.controller.bookmarks()
+            self.annotations_panel.model.set_items(
+                marks, self.controller.titles({b.doc_id for b in marks})
+            )
             return
         color, tag, text = self.annotations_panel.filters()
         library_scope = self.annotations_panel.library_scope()
@@ -587,6 +610,15 @@ class MainWindow(QMainWindow):
             self.reader.set_reading_position(max(0, annotation.start - 1))
             self.reader.set_highlights([(annotation.start, annotation.end)])
             self.reader.next_hit()  # emphasise the passage
+
+    def _on_panel_bookmark_activated(self, bookmark: Bookmark) -> None:
+        if bookmark.doc_id != self.current_id:
+            if self.list_model.row_of(bookmark.doc_id) >= 0:
+                self._select(bookmark.doc_id, open_document=True)
+            else:
+                self.open_document(bookmark.doc_id)
+        if bookmark.position is not None:
+            self.reader.set_reading_position(bookmark.position)
 
     def _on_reader_context_menu(self, point: QPoint) -> None:
         menu = self.reader.browser.createStandardContextMenu(point)
@@ -673,6 +705,8 @@ class MainWindow(QMainWindow):
 
     def _on_controller_library_changed(self) -> None:
         self.reload()
+        if self.annotations_panel.isVisible() and self.annotations_panel.bookmarks_scope():
+            self._refresh_annotations()
 
     def _on_controller_document_changed(self, doc_id: int) -> None:
         self.list_model.refresh([doc_id])

@@ -31,7 +31,7 @@ class QueryWorker(QObject):
 
     search_finished = Signal(int, object)  # request number, SearchResult
     search_failed = Signal(int, str)  # request number, message for the user
-    list_loaded = Signal(int, list, list)  # request number, ids in order, TimelineBuckets
+    list_loaded = Signal(int, list, list, list)  # request, ids in order, buckets, bookmarked ids
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
@@ -52,7 +52,8 @@ class QueryWorker(QObject):
             return
         library = self._open()
         ids = library.document_ids(order, period if isinstance(period, str) else None)
-        self.list_loaded.emit(request, ids, library.timeline())
+        bookmarked = sorted(library.notes.bookmarked_ids() & set(library.store.all_ids()))
+        self.list_loaded.emit(request, ids, library.timeline(), bookmarked)
 
     @Slot(int, str, str, object, int)
     def search(self, request: int, text: str, order: str, within: object, limit: int) -> None:

@@ -59,10 +59,33 @@ def test_panel_lists_the_library_and_opens_a_passage(qtbot, make_window):  # noq
     assert window.reader.current_hit() == 0  # the passage is emphasised
 
 
-def test_bookmark_toggle(make_window):  # noqa: F811
+def test_bookmarks_star_filter_and_places(qtbot, make_window):  # noqa: F811
+    from reader.ui.models import DocumentListModel
+
     window = make_window()
     doc_id = window.current_id
     window.commands["bookmark"].trigger()
     assert window.controller.is_bookmarked(doc_id)
-    window.commands["bookmark"].trigger()
+    row = window.list_model.row_of(doc_id)
+    qtbot.waitUntil(
+        lambda: window.list_model.index(row, 0).data(DocumentListModel.BookmarkedRole) is True
+    )
+    marked = window.timeline_model.index_of("bookmarked")
+    qtbot.waitUntil(lambda: window.timeline_model.index_of("bookmarked").isValid())
+    marked = window.timeline_model.index_of("bookmarked")
+    window.timeline_view.clicked.emit(marked)  # the Bookmarked filter
+    qtbot.waitUntil(lambda: window.list_model.ids() == [doc_id])
+
+    other = window.controller.library.document_ids()[2]
+    window.controller.bookmark_place(other, 300, "the key passage")
+    window.commands["annotations_panel"].trigger()
+    panel = window.annotations_panel
+    panel.scope.setCurrentIndex(2)  # bookmarks
+    assert panel.model.rowCount() == 2
+    first = panel.model.index(0, 0)
+    assert "the key passage" in first.data()
+    panel.bookmark_activated.emit(first.data(panel.model.AnnotationRole))
+    assert window.current_id == other
+    window.commands["bookmark"].trigger()  # toggles the document bookmark of `other` on
+    window.controller.toggle_bookmark(doc_id)
     assert not window.controller.is_bookmarked(doc_id)
