@@ -9,7 +9,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -383,21 +383,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "restore":
             return _cmd_restore(data_dir, args, out)
         with Library.open(data_dir, seed=seed) as library:
-            if args.command == "import":
-                return _cmd_import(library, args, out, err)
-            if args.command == "list":
-                return _cmd_list(library, args, out)
-            if args.command == "show":
-                return _cmd_show(library, args, out)
-            if args.command == "search":
-                return _cmd_search(library, args, out)
-            if args.command == "timeline":
-                return _cmd_timeline(library, args, out)
-            if args.command == "annotations":
-                return _cmd_annotations(library, args, out)
-            if args.command == "backup":
-                return _cmd_backup(library, args, out)
-            return _cmd_reindex(library, out, err)
+            commands: dict[str, Callable[[], int]] = {
+                "import": lambda: _cmd_import(library, args, out, err),
+                "list": lambda: _cmd_list(library, args, out),
+                "show": lambda: _cmd_show(library, args, out),
+                "search": lambda: _cmd_search(library, args, out),
+                "timeline": lambda: _cmd_timeline(library, args, out),
+                "annotations": lambda: _cmd_annotations(library, args, out),
+                "backup": lambda: _cmd_backup(library, args, out),
+                "reindex": lambda: _cmd_reindex(library, out, err),
+            }
+            return commands[args.command]()
     except ReaderError as exc:
         err.write(f"reader: {exc}\n")
         return EXIT_ERROR
