@@ -26,7 +26,7 @@ from reader.core.errors import IndexBusyError
 from reader.core.store import IndexRow, Store
 
 # Bump when the schema or the analyzer changes: a new folder is built and the old one dropped.
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: annotation passages and notes (field "notes")
 UNDATED = "undated"
 _META_FILE = "reader-index.json"
 _BATCH = 500
@@ -44,6 +44,7 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=text, field_boost=2.5, multitoken_query="phrase", spelling=True),
         body=TEXT(analyzer=text, multitoken_query="phrase", spelling=True),
         removed=TEXT(analyzer=text, field_boost=0.2, multitoken_query="phrase"),
+        notes=TEXT(analyzer=text, multitoken_query="phrase"),
         source=TEXT(analyzer=names, multitoken_query="phrase"),
         byline=TEXT(analyzer=names, multitoken_query="phrase"),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True),
@@ -60,6 +61,7 @@ def _fields(row: IndexRow) -> dict[str, object]:
         "title": row.title,
         "body": row.text,
         "removed": row.removed,
+        "notes": row.notes,
         "source": row.source or "",
         "byline": row.byline or "",
         "tags": ",".join(row.tags),

@@ -272,14 +272,18 @@ class Library:
                 "The search index is being built; results will appear when it is ready."
             )
         build = self.index.build_id()
-        if self._searcher is not None and build != self._searcher_build:
-            self._searcher.close()  # the index was rebuilt (maybe by another process)
+        stale = self._searcher is not None and (
+            build != self._searcher_build or not self._searcher.up_to_date()
+        )
+        if stale and self._searcher is not None:
+            # Not Searcher.refresh(): it reuses segment readers and misses documents deleted
+            # from an existing segment (an updated document would be found twice, or still
+            # found after an annotation is deleted). Opening afresh costs about a millisecond.
+            self._searcher.close()
             self._searcher = None
         if self._searcher is None:
             self._searcher = self.index.open_searcher()
             self._searcher_build = build
-        else:
-            self._searcher = self._searcher.refresh()
         return self._searcher
 
     # -- reading ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from reader.core.anchoring import Selector, anchor, make_selector, text_hash
 from reader.core.errors import ReaderError
 from reader.core.models import Annotation, Bookmark
-from reader.core.store import Store
+from reader.core.store import Store, queue_for_index
 
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 _COLUMNS = (
@@ -55,6 +55,13 @@ def _annotation(row: sqlite3.Row) -> Annotation:
         created_at=dt.datetime.fromisoformat(row["created_at"]),
         updated_at=dt.datetime.fromisoformat(row["updated_at"]),
     )
+
+
+def _queue_owner(db: sqlite3.Connection, annotation_id: int) -> None:
+    """Queue the document of an annotation for the index (its notes are searchable)."""
+    row = db.execute("SELECT doc_id FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+    if row is not None:
+        queue_for_index(db, [int(row[0])])
 
 
 def _check_color(color: str) -> str:
@@ -111,6 +118,7 @@ class Notes:
                     now,
                 ),
             )
+            queue_for_index(db, [doc_id])
         return self.get(int(cursor.lastrowid or 0))
 
     def get(self, annotation_id: int) -> Annotation:
@@ -143,6 +151,7 @@ class Notes:
                     f"UPDATE annotations SET {sets}, updated_at = ? WHERE id = ?",
                     (*changes.values(), _now(), annotation_id),
                 )
+                _queue_owner(db, annotation_id)
         return self.get(annotation_id)
 
     def delete(self, annotation_id: int) -> None:
@@ -151,11 +160,13 @@ class Notes:
             db.execute(
                 "UPDATE annotations SET deleted_at = ? WHERE id = ?", (_now(), annotation_id)
             )
+            _queue_owner(db, annotation_id)
 
     def restore(self, annotation_id: int) -> None:
         """Undo a deletion."""
         with self.store.transaction() as db:
             db.execute("UPDATE annotations SET deleted_at = NULL WHERE id = ?", (annotation_id,))
+            _queue_owner(db, annotation_id)
 
     def find(
         self,
@@ -227,6 +238,7 @@ class Notes:
                     (new.exact, new.prefix, new.suffix, new.start, new.end, new_hash, row["id"]),
                 )
                 placed += 1
+            queue_for_index(db, [doc_id])
         return placed, orphaned
 
     # -- bookmarks ----------------------------------------------------------------------------

@@ -24,12 +24,13 @@ from reader.core.index import UNDATED
 from reader.core.models import SearchHit, SearchResult
 from reader.core.store import Store
 
-DEFAULT_FIELDS = ("title", "body", "removed", "source", "byline")
+DEFAULT_FIELDS = ("title", "body", "removed", "notes", "source", "byline")
 FIELD_ALIASES = {
     "byline": ["author", "by"],
     "source": ["site", "outlet"],
     "tags": ["tag"],
     "body": ["text"],
+    "notes": ["note", "annotation"],
 }
 _KNOWN_FIELDS = (
     set(DEFAULT_FIELDS) | {"date", "tags"} | {a for v in FIELD_ALIASES.values() for a in v}
@@ -41,7 +42,12 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?!//)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _SPELLING_FIELDS = ("spell_body", "spell_title")
-_STEMMED_FIELDS = ("title", "body", "removed")  # unstemmed words, kept by TEXT(spelling=True)
+_STEMMED_FIELDS = (
+    "title",
+    "body",
+    "removed",
+    "notes",
+)  # unstemmed words, kept by TEXT(spelling=True)
 _DAY = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
 _DATE_VALUE = re.compile(r"\bdate:(\[[^\]]*\]|\{[^}]*\}|[^\s()]+)", re.IGNORECASE)
 _DATE_OK = re.compile(
@@ -109,7 +115,7 @@ def _check_syntax(text: str) -> None:
         if field not in _KNOWN_FIELDS:
             raise QueryError(
                 f'Unknown field "{match.group(1)}:". Fields are title:, source:, author:, '
-                "tag: and date:."
+                "note:, tag: and date:."
             )
         rest = text[match.end() :]
         if not rest or rest[0].isspace():
@@ -278,11 +284,11 @@ def match_spans(searcher: Searcher, text_query: str, text: str) -> list[tuple[in
     return [(start, end) for start, end in spans]
 
 
-def _snippet(hit_terms: set[tuple[str, bytes]], text: str, removed: str) -> str:
+def _snippet(hit_terms: set[tuple[str, bytes]], text: str, removed: str, notes: str) -> str:
     fragmenter = ContextFragmenter(maxchars=_SNIPPET_CHARS, surround=60)
     formatter = _MarkFormatter()
     analyzer = text_analyzer()
-    for field, content in (("body", text), ("removed", removed)):
+    for field, content in (("notes", notes), ("body", text), ("removed", removed)):
         words = {t.decode("utf-8") for f, t in hit_terms if f == field}
         if not words or not content:
             continue
@@ -291,7 +297,8 @@ def _snippet(hit_terms: set[tuple[str, bytes]], text: str, removed: str) -> str:
         for piece in pieces:
             marked = highlight(piece, words, analyzer, fragmenter, formatter, top=2)
             if marked:
-                return str(marked)
+                # ✎ marks a hit in the user's highlights and notes.
+                return f"✎ {marked}" if field == "notes" else str(marked)
     first = " ".join(text[: _SNIPPET_CHARS + 40].split())
     if len(first) > _SNIPPET_CHARS:
         first = first[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
@@ -344,7 +351,7 @@ def run(
         summary = summaries.get(doc_id)
         if summary is None:
             continue  # deleted since the index was written; the queue will catch up
-        body, removed = texts.get(doc_id, ("", ""))
+        body, removed, notes = texts.get(doc_id, ("", "", ""))
         terms = set(hit.matched_terms()) if hit.matched_terms() else set()
         hits.append(
             SearchHit(
@@ -352,7 +359,7 @@ def run(
                 title=summary.title,
                 date=summary.date,
                 source=summary.source,
-                snippet=_snippet(terms, body, removed),
+                snippet=_snippet(terms, body, removed, notes),
                 score=float(hit.score) if hit.score is not None else 0.0,
             )
         )

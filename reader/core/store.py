@@ -142,6 +142,7 @@ class IndexRow:
     text: str
     removed: str
     tags: tuple[str, ...]
+    notes: str = ""  # highlighted passages and notes of the document's annotations
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -276,7 +277,7 @@ class Store:
                 (*_extracted_values(doc, text_sha256), original_sha256, imported_from, now),
             )
             doc_id = int(cursor.lastrowid or 0)
-            _queue(db, [doc_id])
+            queue_for_index(db, [doc_id])
         return doc_id
 
     def get(self, doc_id: int) -> Document:
@@ -330,15 +331,17 @@ class Store:
             )
             yield from (_summary(row) for row in rows)
 
-    def texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        """(clean text, removed lines) of these documents, for snippets."""
-        out: dict[int, tuple[str, str]] = {}
+    def texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+        """(clean text, removed lines, annotation passages and notes) of documents, for snippets."""
+        out: dict[int, tuple[str, str, str]] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT id, text, removed FROM live_documents WHERE id IN ({marks})", chunk
+                f"SELECT id, text, removed, {_NOTES_SQL} FROM live_documents d"
+                f" WHERE id IN ({marks})",
+                chunk,
             )
-            out.update((row[0], (row[1], row[2])) for row in rows)
+            out.update((row[0], (row[1], row[2], row[3] or "")) for row in rows)
         return out
 
     def document_ids(self, order: str = "date", period: str | None = None) -> list[int]:
@@ -369,7 +372,7 @@ class Store:
                     " edited_at = excluded.edited_at",
                     (doc_id, field, value, now),
                 )
-            _queue(db, [doc_id])
+            queue_for_index(db, [doc_id])
 
     def user_edits(self, doc_id: int) -> dict[str, str | None]:
         """The fields the user corrected, with their values."""
@@ -402,7 +405,7 @@ class Store:
                 "SELECT field, value FROM user_edits WHERE doc_id = ?", (doc_id,)
             ).fetchall():
                 db.execute(f"UPDATE documents SET {field} = ? WHERE id = ?", (value, doc_id))
-            _queue(db, [doc_id])
+            queue_for_index(db, [doc_id])
 
     def trash(self, ids: Sequence[int]) -> None:
         """Move documents to the trash: gone from lists and search, back with restore()."""
@@ -411,7 +414,7 @@ class Store:
             db.executemany(
                 "UPDATE documents SET deleted_at = ? WHERE id = ?", [(now, i) for i in ids]
             )
-            _queue(db, ids)
+            queue_for_index(db, ids)
 
     def restore(self, ids: Sequence[int]) -> None:
         """Bring documents back from the trash."""
@@ -419,7 +422,7 @@ class Store:
             db.executemany(
                 "UPDATE documents SET deleted_at = NULL WHERE id = ?", [(i,) for i in ids]
             )
-            _queue(db, ids)
+            queue_for_index(db, ids)
 
     def imported_from(self, source: str) -> int | None:
         """The live document last imported from this path or URL, if any."""
@@ -491,7 +494,7 @@ class Store:
     def queue_all_for_index(self) -> None:
         """Queue every document, for a full rebuild of the index."""
         with self.transaction() as db:
-            _queue(db, None)
+            queue_for_index(db, None)
 
     def all_ids(self) -> list[int]:
         """Every document id, ascending."""
@@ -505,10 +508,11 @@ class Store:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             for row in self._db.execute(
-                "SELECT id, title, pub_date, source, byline, text, removed, tags"
-                f" FROM live_documents WHERE id IN ({marks})",
+                f"SELECT id, title, pub_date, source, byline, text, removed, tags, {_NOTES_SQL},"
+                f" {_NOTE_TAGS_SQL} FROM live_documents d WHERE id IN ({marks})",
                 chunk,
             ):
+                note_tags = json.loads(row["note_tags"] or "[]")
                 out[row["id"]] = IndexRow(
                     id=row["id"],
                     title=row["title"],
@@ -517,7 +521,8 @@ class Store:
                     byline=row["byline"],
                     text=row["text"],
                     removed=row["removed"],
-                    tags=tuple(json.loads(row["tags"])),
+                    tags=tuple(dict.fromkeys([*json.loads(row["tags"]), *note_tags])),
+                    notes=row["notes"] or "",
                 )
         return out
 
@@ -525,6 +530,16 @@ class Store:
         """Hashes of every kept original file."""
         return {str(row[0]) for row in self._db.execute("SELECT sha256 FROM originals")}
 
+
+# A document's annotations for the index: each passage with its note, and their tags.
+_NOTES_SQL = (
+    "(SELECT group_concat(a.exact || char(10) || a.note, char(10)) FROM annotations a"
+    " WHERE a.doc_id = d.id AND a.deleted_at IS NULL) AS notes"
+)
+_NOTE_TAGS_SQL = (
+    "(SELECT json_group_array(j.value) FROM annotations a, json_each(a.tags) j"
+    " WHERE a.doc_id = d.id AND a.deleted_at IS NULL) AS note_tags"
+)
 
 _EXTRACTED_COLUMNS = (
     "title, pub_date, source, byline, language, text, removed, format, encoding, text_sha256"
@@ -572,7 +587,7 @@ def _statements(script: str) -> Iterator[str]:
         raise ValueError("incomplete SQL statement in a migration")
 
 
-def _queue(db: sqlite3.Connection, ids: Sequence[int] | None) -> None:
+def queue_for_index(db: sqlite3.Connection, ids: Sequence[int] | None) -> None:
     """Queue documents (all when ``ids`` is None) for the index, inside the caller's transaction."""
     seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM index_queue").fetchone()[0])
     upsert = " ON CONFLICT(doc_id) DO UPDATE SET seq = excluded.seq"

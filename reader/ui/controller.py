@@ -242,6 +242,7 @@ class LibraryController(QObject):
             doc_id, start, end, color=color, note=note, tags=tags or []
         )
         self.annotations_changed.emit(doc_id)
+        self._sync_requested.emit()  # highlighted words and notes are searchable
         self.message.emit("Highlight saved.")
         return annotation
 
@@ -249,6 +250,7 @@ class LibraryController(QObject):
         """Change an annotation's colour, note and tags."""
         annotation = self.library.notes.update(annotation_id, color=color, note=note, tags=tags)
         self.annotations_changed.emit(annotation.doc_id)
+        self._sync_requested.emit()
         self.message.emit("Note saved.")
 
     def delete_annotation(self, annotation_id: int) -> None:
@@ -257,6 +259,7 @@ class LibraryController(QObject):
         self.library.notes.delete(annotation_id)
         self._undo.append(("annotation", [annotation_id]))
         self.annotations_changed.emit(annotation.doc_id)
+        self._sync_requested.emit()
         self.message.emit("Highlight deleted. Undo with Ctrl+Z.")
 
     def toggle_bookmark(self, doc_id: int) -> bool:
@@ -305,6 +308,7 @@ class LibraryController(QObject):
         if kind == "annotation":
             self.library.notes.restore(ids[0])
             self.annotations_changed.emit(self.library.notes.get(ids[0]).doc_id)
+            self._sync_requested.emit()
             return []
         self.library.restore(ids)
         self.library_changed.emit()

@@ -103,3 +103,12 @@ def test_match_spans_point_at_the_words(library):
     assert words == {"friendship", "year", "years"}  # stemmed, like the search
     assert library.match_spans("kim NOT treaty", doc.id)
     assert all(doc.text[a:b] != "treaty" for a, b in library.match_spans("kim NOT treaty", doc.id))
+
+
+def test_an_updated_document_is_found_once_by_a_long_lived_searcher(library):
+    doc_id = seed_id(library, "002")
+    assert library.search("congratulatory").total == 4  # opens the searcher
+    library.edit_metadata(doc_id, title="Zanzibar letters")
+    library.sync_index()
+    assert [h.id for h in library.search("zanzibar").hits] == [doc_id]
+    assert library.search("congratulatory").total == 4  # not 5: the old version is gone

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from reader.core.index import INDEX_VERSION
 from reader.core.library import Library
 from tests.conftest import SEEDS, write_articles
 
@@ -46,7 +47,7 @@ def test_no_seed_leaves_the_library_empty(data_dir):
 
 def test_layout_of_the_data_dir(library, data_dir):
     assert (data_dir / "library.sqlite3").is_file()
-    assert (data_dir / "index-v1").is_dir()
+    assert (data_dir / f"index-v{INDEX_VERSION}").is_dir()
     kept = [p for p in (data_dir / "originals").rglob("*") if p.is_file()]
     assert len(kept) == 5
 
@@ -147,14 +148,14 @@ def test_read_state_and_position_survive_a_restart(data_dir):
 
 def test_missing_index_is_rebuilt_at_open(data_dir):
     Library.open(data_dir).close()
-    shutil.rmtree(data_dir / "index-v1")
+    shutil.rmtree(data_dir / f"index-v{INDEX_VERSION}")
     with Library.open(data_dir) as library:
         assert library.search("treaty").total == 1
 
 
 def test_stale_index_is_detected_and_rebuilt(data_dir):
     Library.open(data_dir).close()
-    ix = whoosh_index.open_dir(str(data_dir / "index-v1"))
+    ix = whoosh_index.open_dir(str(data_dir / f"index-v{INDEX_VERSION}"))
     with ix.writer() as writer:
         writer.delete_by_term("id", "1")
     with Library.open(data_dir) as library:
@@ -166,8 +167,8 @@ def test_index_of_another_library_is_not_trusted(tmp_path, data_dir):
     other = tmp_path / "other"
     Library.open(other, seed=False).close()
     Library.open(data_dir).close()
-    shutil.rmtree(data_dir / "index-v1")
-    shutil.copytree(other / "index-v1", data_dir / "index-v1")
+    shutil.rmtree(data_dir / f"index-v{INDEX_VERSION}")
+    shutil.copytree(other / f"index-v{INDEX_VERSION}", data_dir / f"index-v{INDEX_VERSION}")
     with Library.open(data_dir) as library:
         assert library.index_problem() is None
         assert library.search("treaty").total == 1

@@ -219,3 +219,19 @@ def test_cli_annotations_backup_restore(capsys, library, tmp_path, data_dir):
     assert "Restored 5 documents (1 annotations)" in capsys.readouterr().out
     assert main(["--data-dir", str(target), "restore", str(archive)]) == 1
     assert os.listdir(target)
+
+
+def test_highlighted_passages_notes_and_tags_are_searchable(library):
+    doc_id = seed_id(library, "002")
+    span = _span(library, doc_id, "grand cause of socialism")
+    note = library.notes.add(
+        doc_id, *span, note="Compare with the Kyrgyz example", tags=["ideology"]
+    )
+    library.sync_index()
+    assert [h.id for h in library.search("note:kyrgyz").hits] == [doc_id]
+    assert [h.id for h in library.search("tag:ideology").hits] == [doc_id]
+    hit = library.search("kyrgyz").hits[0]
+    assert hit.id == doc_id and hit.snippet.startswith("✎")  # the annotation is shown
+    library.notes.delete(note.id)
+    library.sync_index()
+    assert library.search("note:kyrgyz").total == 0
