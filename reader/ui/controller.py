@@ -8,10 +8,12 @@ index writes on a writer thread. Widgets never touch the store.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from reader.core import exchange
 from reader.core.encoding import decode
 from reader.core.errors import ImportFailed, ReaderError
 from reader.core.library import Library
@@ -261,6 +263,16 @@ class LibraryController(QObject):
         self.annotations_changed.emit(annotation.doc_id)
         self._sync_requested.emit()
         self.message.emit("Highlight deleted. Undo with Ctrl+Z.")
+
+    def export_annotations(self, path: Path, doc_ids: list[int] | None, *, jsonld: bool) -> int:
+        """Write annotations as JSON-LD or Markdown; returns how many."""
+        if jsonld:
+            data = exchange.export_jsonld(self.library, doc_ids)
+            path.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+            return int(data["total"])
+        path.write_text(exchange.export_markdown(self.library, doc_ids), "utf-8")
+        notes = self.library.notes.find()
+        return len([a for a in notes if doc_ids is None or a.doc_id in doc_ids])
 
     def toggle_bookmark(self, doc_id: int) -> bool:
         """Bookmark a document, or remove its bookmark; returns whether it is bookmarked now."""

@@ -22,6 +22,7 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("import_files", "Import files…", (Key.Open,), "Library"),
     Shortcut("import_folder", "Import folder…", ("Ctrl+Shift+O",), "Library"),
+    Shortcut("export_notes", "Export annotations…", ("Ctrl+Shift+E",), "Library"),
     Shortcut("quit", "Quit", (Key.Quit, "Ctrl+Q"), "Library"),
     # Ctrl+F is the standard Find, which searches the open article; Ctrl+Shift+F is the usual
     # "find in all files", here: search the library.

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         handlers: dict[str, Callable[[], object]] = {
             "import_files": self.import_files,
             "import_folder": self.import_folder,
+            "export_notes": self.export_annotations,
             "quit": self.close,
             "focus_search": self.search_bar.focus,
             "next_hit": self.reader.next_hit,
@@ -214,7 +215,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         menus: dict[str, list[str | None]] = {
-            "&File": ["import_files", "import_folder", None, "quit"],
+            "&File": ["import_files", "import_folder", None, "export_notes", None, "quit"],
             "&Edit": [
                 "undo",
                 None,
@@ -560,6 +561,31 @@ class MainWindow(QMainWindow):
             self.controller.bookmark_place(
                 self.current_id, self.reader.reading_position(), name.strip() or None
             )
+
+    def export_annotations(self) -> None:
+        """Save the annotations (of the open document or all) as Markdown or JSON-LD."""
+        scope, ok = QInputDialog.getItem(
+            self,
+            "Export annotations",
+            "Which annotations?",
+            ["All documents", "This document"],
+            0,
+            False,
+        )
+        if not ok:
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export annotations",
+            str(Path.home() / "annotations.md"),
+            "Markdown (*.md);;Web Annotation JSON-LD (*.jsonld)",
+        )
+        if not path:
+            return
+        doc_ids = [self.current_id] if scope == "This document" and self.current_id else None
+        jsonld = path.endswith(".jsonld") or "jsonld" in chosen
+        count = self.controller.export_annotations(Path(path), doc_ids, jsonld=jsonld)
+        self.statusBar().showMessage(f"Exported {count} annotations to {path}.", 8000)
 
     def toggle_annotations_panel(self) -> None:
         """Show or hide the annotations panel."""

@@ -89,3 +89,15 @@ def test_bookmarks_star_filter_and_places(qtbot, make_window):  # noqa: F811
     window.commands["bookmark"].trigger()  # toggles the document bookmark of `other` on
     window.controller.toggle_bookmark(doc_id)
     assert not window.controller.is_bookmarked(doc_id)
+
+
+def test_export_from_the_window(make_window, tmp_path):  # noqa: F811
+    window = make_window()
+    select(window, "exchanged congratulatory messages")
+    window.commands["highlight"].trigger()
+    out = tmp_path / "notes.md"
+    assert window.controller.export_annotations(out, [window.current_id], jsonld=False) == 1
+    assert "> exchanged congratulatory messages" in out.read_text()
+    out = tmp_path / "notes.jsonld"
+    assert window.controller.export_annotations(out, None, jsonld=True) == 1
+    assert '"TextQuoteSelector"' in out.read_text()
