@@ -51,6 +51,7 @@ from reader.ui.annotations_panel import AnnotationsPanel
 from reader.ui.controller import LibraryController
 from reader.ui.delegates import DocumentDelegate, TimelineDelegate
 from reader.ui.dialogs import ImportSummaryDialog, MetadataDialog, NoteDialog, ShortcutsDialog
+from reader.ui.highlight_popup import HighlightPopup
 from reader.ui.models import DocumentListModel, TimelineModel
 from reader.ui.reader_pane import ReaderPane
 from reader.ui.search_bar import SearchBar
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._last_color = "yellow"
         self.reader.browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.reader.browser.viewport().installEventFilter(self)
+        self.highlight_popup = HighlightPopup(self.reader.browser.viewport())
 
         list_panel = QWidget()
         list_layout = QVBoxLayout(list_panel)
@@ -280,6 +282,9 @@ class MainWindow(QMainWindow):
         self.reader.browser.customContextMenuRequested.connect(self._on_reader_context_menu)
         self.annotations_panel.annotation_activated.connect(self._on_panel_annotation_activated)
         self.annotations_panel.bookmark_activated.connect(self._on_panel_bookmark_activated)
+        self.highlight_popup.color_chosen.connect(self.highlight_selection)
+        self.highlight_popup.note_requested.connect(self.commands["annotate"].trigger)
+        self.reader.browser.selectionChanged.connect(self._on_reader_selection_changed)
         self.annotations_panel.filters_changed.connect(self._refresh_annotations)
         c = self.controller
         c.library_changed.connect(self._on_controller_library_changed)
@@ -637,6 +642,10 @@ class MainWindow(QMainWindow):
             self.reader.set_highlights([(annotation.start, annotation.end)])
             self.reader.next_hit()  # emphasise the passage
 
+    def _on_reader_selection_changed(self) -> None:
+        if self.reader.selected_span() is None:
+            self.highlight_popup.hide()
+
     def _on_panel_bookmark_activated(self, bookmark: Bookmark) -> None:
         if bookmark.doc_id != self.current_id:
             if self.list_model.row_of(bookmark.doc_id) >= 0:
@@ -673,6 +682,13 @@ class MainWindow(QMainWindow):
                 if annotation is not None:
                     QToolTip.showText(event.globalPos(), annotation.note or "(no note)")
                     return True
+            if (
+                event.type() == QEvent.Type.MouseButtonRelease
+                and isinstance(event, QMouseEvent)
+                and event.button() == Qt.MouseButton.LeftButton
+                and self.reader.selected_span() is not None
+            ):
+                self.highlight_popup.show_at(event.position().toPoint())
             if (
                 event.type() == QEvent.Type.MouseButtonRelease
                 and isinstance(event, QMouseEvent)

@@ -101,3 +101,16 @@ def test_export_from_the_window(make_window, tmp_path):  # noqa: F811
     out = tmp_path / "notes.jsonld"
     assert window.controller.export_annotations(out, None, jsonld=True) == 1
     assert '"TextQuoteSelector"' in out.read_text()
+
+
+def test_popup_near_the_selection_highlights_in_a_colour(qtbot, make_window):  # noqa: F811
+    from PySide6.QtCore import QPoint, Qt
+
+    window = make_window()
+    select(window, "exchanged congratulatory messages")
+    viewport = window.reader.browser.viewport()
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(200, 200))
+    assert window.highlight_popup.isVisible()
+    window.highlight_popup.buttons["purple"].click()
+    (note,) = window.controller.annotations(window.current_id)
+    assert note.color == "purple" and not window.highlight_popup.isVisible()
