@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -10,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
@@ -89,6 +97,7 @@ class AnnotationsPanel(QDockWidget):
 
     annotation_activated = Signal(object)  # Annotation
     bookmark_activated = Signal(object)  # Bookmark
+    remove_requested = Signal(object)  # Annotation or Bookmark
     filters_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -128,6 +137,8 @@ class AnnotationsPanel(QDockWidget):
         self.color_filter.currentIndexChanged.connect(self.filters_changed)
         self.text_filter.textChanged.connect(self.filters_changed)
         self.view.activated.connect(self._on_view_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_view_context_menu)
         self.view.clicked.connect(self._on_view_activated)
 
     def bookmarks_scope(self) -> bool:
@@ -143,6 +154,15 @@ class AnnotationsPanel(QDockWidget):
         text = self.text_filter.text().strip()
         tag = text[1:] if text.startswith("#") and " " not in text else None
         return self.color_filter.currentData(), tag, None if tag else (text or None)
+
+    def _on_view_context_menu(self, point: QPoint) -> None:
+        item = self.view.indexAt(point).data(AnnotationListModel.AnnotationRole)
+        if item is None:
+            return
+        menu = QMenu(self.view)
+        label = "Remove bookmark" if isinstance(item, Bookmark) else "Delete highlight"
+        menu.addAction(label, lambda: self.remove_requested.emit(item))
+        menu.exec(self.view.viewport().mapToGlobal(point))
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         item = index.data(AnnotationListModel.AnnotationRole)

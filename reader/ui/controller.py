@@ -292,6 +292,11 @@ class LibraryController(QObject):
         self.library_changed.emit()
         self.message.emit("Place bookmarked.")
 
+    def remove_bookmark(self, bookmark_id: int) -> None:
+        """Remove a bookmark."""
+        self.library.notes.remove_bookmark(bookmark_id)
+        self.library_changed.emit()
+
     def bookmarks(self) -> list[Bookmark]:
         """All bookmarks, newest first."""
         return self.library.notes.bookmarks()

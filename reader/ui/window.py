@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         self.reader.browser.customContextMenuRequested.connect(self._on_reader_context_menu)
         self.annotations_panel.annotation_activated.connect(self._on_panel_annotation_activated)
         self.annotations_panel.bookmark_activated.connect(self._on_panel_bookmark_activated)
+        self.annotations_panel.remove_requested.connect(self._on_panel_remove_requested)
         self.highlight_popup.color_chosen.connect(self.highlight_selection)
         self.highlight_popup.note_requested.connect(self.commands["annotate"].trigger)
         self.reader.browser.selectionChanged.connect(self._on_reader_selection_changed)
@@ -641,6 +642,12 @@ class MainWindow(QMainWindow):
             self.reader.set_reading_position(max(0, annotation.start - 1))
             self.reader.set_highlights([(annotation.start, annotation.end)])
             self.reader.next_hit()  # emphasise the passage
+
+    def _on_panel_remove_requested(self, item: Annotation | Bookmark) -> None:
+        if isinstance(item, Bookmark):
+            self.controller.remove_bookmark(item.id)
+        else:
+            self.controller.delete_annotation(item.id)
 
     def _on_reader_selection_changed(self) -> None:
         if self.reader.selected_span() is None:

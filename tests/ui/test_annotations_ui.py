@@ -114,3 +114,58 @@ def test_popup_near_the_selection_highlights_in_a_colour(qtbot, make_window):  #
     window.highlight_popup.buttons["purple"].click()
     (note,) = window.controller.annotations(window.current_id)
     assert note.color == "purple" and not window.highlight_popup.isVisible()
+
+
+def test_removing_from_the_panel(qtbot, make_window):  # noqa: F811
+    window = make_window()
+    doc_id = window.current_id
+    window.controller.bookmark_place(doc_id, 100, "here")
+    window.commands["annotations_panel"].trigger()
+    panel = window.annotations_panel
+    panel.scope.setCurrentIndex(2)
+    assert panel.model.rowCount() == 1
+    panel.remove_requested.emit(panel.model.index(0, 0).data(panel.model.AnnotationRole))
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
+
+
+def test_a_highlight_survives_killing_the_window_process(tmp_path, data_dir):
+    import subprocess
+    import sys
+    import textwrap
+
+    from reader.core.library import Library
+
+    script = tmp_path / "kill.py"
+    script.write_text(
+        textwrap.dedent(f"""
+        import os, signal, pathlib
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QTimer
+        from reader.ui.app import application, open_window
+
+        def main():
+            app = application()
+            window = open_window(pathlib.Path({str(data_dir)!r}))
+            window.show()
+
+            def annotate():
+                text = window.reader.document().text
+                start = text.index("exchanged congratulatory")
+                window.controller.message.connect(
+                    lambda message: os.kill(os.getpid(), signal.SIGKILL)  # at "saved"
+                )
+                window.controller.add_annotation(window.current_id, start, start + 24, "pink",
+                                                 "written just before the kill")
+
+            QTimer.singleShot(1500, annotate)
+            app.exec()
+
+        if __name__ == "__main__":
+            main()
+    """)
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr.decode()[-2000:]
+    with Library.open(data_dir, seed=False) as library:
+        (note,) = library.notes.find()
+        assert (note.color, note.note) == ("pink", "written just before the kill")
