@@ -508,9 +508,13 @@ class MainWindow(QMainWindow):
             title, date, source, byline = dialog.values()
             self.controller.edit_metadata(doc.id, title, date, source, byline)
 
+    def selected_ids(self) -> list[int]:
+        """Ids of the documents selected in the list."""
+        return [int(i.data(DocumentListModel.IdRole)) for i in self.list_view.selectedIndexes()]
+
     def delete_selected(self) -> None:
         """Delete the selected documents (Ctrl+Z brings them back)."""
-        ids = [int(i.data(DocumentListModel.IdRole)) for i in self.list_view.selectedIndexes()]
+        ids = self.selected_ids()
         if not ids:
             return
         shown = self.list_model.ids()
@@ -570,13 +574,9 @@ class MainWindow(QMainWindow):
 
     def export_annotations(self) -> None:
         """Save the annotations (of the open document or all) as Markdown or JSON-LD."""
+        scopes = ["All documents", "This document", "Selected documents"]
         scope, ok = QInputDialog.getItem(
-            self,
-            "Export annotations",
-            "Which annotations?",
-            ["All documents", "This document"],
-            0,
-            False,
+            self, "Export annotations", "Which annotations?", scopes, 0, False
         )
         if not ok:
             return
@@ -588,7 +588,11 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        doc_ids = [self.current_id] if scope == "This document" and self.current_id else None
+        doc_ids: list[int] | None = None
+        if scope == "This document" and self.current_id is not None:
+            doc_ids = [self.current_id]
+        elif scope == "Selected documents":
+            doc_ids = self.selected_ids()
         jsonld = path.endswith(".jsonld") or "jsonld" in chosen
         count = self.controller.export_annotations(Path(path), doc_ids, jsonld=jsonld)
         self.statusBar().showMessage(f"Exported {count} annotations to {path}.", 8000)
