@@ -292,5 +292,8 @@ class Notes:
             db.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
 
     def bookmarked_ids(self) -> set[int]:
-        """Ids of bookmarked documents (for the list's star and filter)."""
-        return {int(r[0]) for r in self.store.rows("SELECT DISTINCT doc_id FROM bookmarks", ())}
+        """Ids of bookmarked documents not in the trash (for the list's star and filter)."""
+        rows = self.store.rows(
+            "SELECT DISTINCT b.doc_id FROM bookmarks b JOIN live_documents d ON d.id = b.doc_id"
+        )
+        return {int(row[0]) for row in rows}

@@ -52,7 +52,7 @@ class QueryWorker(QObject):
             return
         library = self._open()
         ids = library.document_ids(order, period if isinstance(period, str) else None)
-        bookmarked = sorted(library.notes.bookmarked_ids() & set(library.store.all_ids()))
+        bookmarked = sorted(library.notes.bookmarked_ids())
         self.list_loaded.emit(request, ids, library.timeline(), bookmarked)
 
     @Slot(int, str, str, object, int)
