@@ -487,7 +487,7 @@ class MainWindow(QMainWindow):
             self,
             "Import articles",
             str(Path.home()),
-            "Articles (*.txt *.text *.md *.markdown);;All files (*)",
+            "Articles (*.txt *.text *.md *.markdown *.html *.htm *.xhtml);;All files (*)",
         )
         if files:
             self.controller.import_paths([Path(f) for f in files])

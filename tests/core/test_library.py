@@ -87,7 +87,7 @@ def test_bad_files_fail_clearly_and_the_rest_of_the_batch_imports(empty_library,
     (folder / "garbage.txt").write_bytes(bytes(range(0x80, 0x100)) * 40)
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     page = tmp_path / "page.html"  # a folder import skips formats it cannot read; a file is tried
-    page.write_bytes(b"<!DOCTYPE html><html><body>hi</body></html>")
+    page.write_bytes(b"<!DOCTYPE html><html><head><title></title></head><body></body></html>")
     (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
     (folder / "gbk.txt").write_bytes(CHINESE.encode("gbk"))
     (folder / "latin1.txt").write_bytes(
@@ -108,7 +108,7 @@ def test_bad_files_fail_clearly_and_the_rest_of_the_batch_imports(empty_library,
         "binary.txt": "it looks like binary data, not text",
         "garbage.txt": "its text encoding could not be recognised (is it a text file?)",
         "image.txt": "it is a PNG image, which Reader cannot import yet",
-        "page.html": "it is a web page (HTML), which Reader cannot import yet",
+        "page.html": "no article text was found in this web page",
         "huge.txt": "it is too large (20.1 MB; Reader imports articles up to 10 MB)",
         "missing.txt": "the file does not exist",
     }

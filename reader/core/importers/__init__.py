@@ -34,7 +34,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"OggS", "an Ogg media file"),
 )
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
-_WEB_SUFFIXES = {".html", ".htm", ".xhtml", ".mhtml", ".mht"}
+_WEB_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +47,9 @@ class Importer:
 
 
 def _registry() -> list[Importer]:
-    from reader.core.importers import markdown, text
+    from reader.core.importers import html, markdown, text
 
-    return [markdown.IMPORTER, text.IMPORTER]
+    return [html.IMPORTER, markdown.IMPORTER, text.IMPORTER]
 
 
 def read_file(path: Path) -> bytes:
@@ -86,9 +86,11 @@ def sniff(data: bytes, name: str) -> Importer:
             raise ImportFailed(f"it is {description}, which Reader cannot import yet")
     suffix = Path(name).suffix.lower()
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if suffix in _WEB_SUFFIXES or lowered.startswith(_HTML_MARKERS):
-        raise ImportFailed("it is a web page (HTML), which Reader cannot import yet")
     importers = _registry()
+    if suffix in (".mhtml", ".mht"):
+        raise ImportFailed("it is a web archive (MHTML), which Reader cannot import yet")
+    if suffix in _WEB_SUFFIXES or lowered.startswith(_HTML_MARKERS):
+        return importers[0]  # HTML, whatever the name says
     for importer in importers:
         if suffix in importer.suffixes:
             return importer
