@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     tl.add_argument("--json", action="store_true", help="print the buckets as JSON")
 
     commands.add_parser("reindex", help="rebuild the search index from the library")
+    again = commands.add_parser(
+        "reextract", help="extract documents again from their kept originals (keeps your edits)"
+    )
+    again.add_argument("ids", nargs="*", type=int, metavar="ID", help="documents (default: all)")
 
     notes = commands.add_parser("annotations", help="export or import highlights and notes")
     notes_commands = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
@@ -338,6 +342,22 @@ def _cmd_annotations(library: Library, args: argparse.Namespace, out: TextIO) ->
     return EXIT_ERROR if problems else EXIT_OK
 
 
+def _cmd_reextract(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    ids = args.ids or library.document_ids()
+    failed = 0
+    for doc_id in ids:
+        try:
+            library.reextract(doc_id)
+        except ReaderError as exc:
+            failed += 1
+            out.write(f"  #{doc_id}: {exc}\n")
+    library.sync_index()
+    out.write(
+        f"Extracted {len(ids) - failed} document(s) again; corrections and annotations kept.\n"
+    )
+    return EXIT_ERROR if failed else EXIT_OK
+
+
 def _cmd_backup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     from reader.core import exchange
 
@@ -391,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "timeline": lambda: _cmd_timeline(library, args, out),
                 "annotations": lambda: _cmd_annotations(library, args, out),
                 "backup": lambda: _cmd_backup(library, args, out),
+                "reextract": lambda: _cmd_reextract(library, args, out),
                 "reindex": lambda: _cmd_reindex(library, out, err),
             }
             return commands[args.command]()

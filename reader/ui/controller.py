@@ -305,6 +305,19 @@ class LibraryController(QObject):
         """True for a bookmarked document."""
         return doc_id in self.library.notes.bookmarked_ids()
 
+    def reextract(self, doc_id: int) -> None:
+        """Extract a document again from its original; annotations are re-anchored."""
+        try:
+            self.library.reextract(doc_id)
+        except ReaderError as exc:
+            self.message.emit(str(exc))
+            return
+        self.document_changed.emit(doc_id)
+        self.annotations_changed.emit(doc_id)
+        self.library_changed.emit()
+        self._sync_requested.emit()
+        self.message.emit("Extracted again; your corrections and annotations are kept.")
+
     def delete(self, ids: list[int]) -> None:
         """Move documents to the trash (undo_delete brings them back)."""
         if not ids:

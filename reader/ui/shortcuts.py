@@ -50,6 +50,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("bookmark", "Bookmark this document", ("Ctrl+D",), "Annotate"),
     Shortcut("bookmark_place", "Bookmark this place…", ("Ctrl+Shift+D",), "Annotate"),
     Shortcut("annotations_panel", "Annotations panel", ("Ctrl+Shift+A",), "Annotate"),
+    Shortcut("reextract", "Extract the article again", ("Ctrl+Shift+R",), "Edit"),
     Shortcut("edit_metadata", "Edit title, date, source…", ("Ctrl+E",), "Edit"),
     Shortcut("delete", "Delete document", (Key.Delete,), "Edit"),
     Shortcut("undo", "Undo delete", (Key.Undo,), "Edit"),

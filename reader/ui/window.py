@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
             "bookmark_place": self.bookmark_place,
             "annotations_panel": self.toggle_annotations_panel,
             "edit_metadata": self.edit_metadata,
+            "reextract": self.reextract,
             "delete": self.delete_selected,
             "undo": self.undo_delete,
             "shortcuts": self.show_shortcuts,
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
                 "bookmark_place",
                 None,
                 "edit_metadata",
+                "reextract",
                 "delete",
                 None,
                 "focus_search",
@@ -511,6 +513,12 @@ class MainWindow(QMainWindow):
     def selected_ids(self) -> list[int]:
         """Ids of the documents selected in the list."""
         return [int(i.data(DocumentListModel.IdRole)) for i in self.list_view.selectedIndexes()]
+
+    def reextract(self) -> None:
+        """Extract the open document again from its kept original (corrections stay)."""
+        if self.current_id is not None:
+            self.controller.reextract(self.current_id)
+            self.open_document(self.current_id)
 
     def delete_selected(self) -> None:
         """Delete the selected documents (Ctrl+Z brings them back)."""

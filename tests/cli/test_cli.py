@@ -141,3 +141,18 @@ def test_cjk_search_from_the_command_line(capsys, query):
     code, out, _ = run(capsys, "search", "--json", query)
     assert code == 0
     assert json.loads(out)["total"] == 1
+
+
+def test_reextract_keeps_corrections(capsys):
+    code, out, _ = run(capsys, "list", "--json")
+    doc_id = next(d["id"] for d in json.loads(out) if d["source"] == "Newsx")
+    from reader.core.library import Library
+    from reader.paths import data_dir
+
+    with Library.open(data_dir(), seed=False) as library:
+        library.edit_metadata(doc_id, source="NewsX")
+    code, out, _ = run(capsys, "reextract")
+    assert code == 0
+    assert out.startswith("Extracted 5 document(s) again")
+    code, out, _ = run(capsys, "show", "--json", str(doc_id))
+    assert json.loads(out)["source"] == "NewsX"
