@@ -23,9 +23,21 @@ _CACHE_LIMIT = 5000
 Fetch = Callable[[list[int]], list[DocumentSummary]]
 
 
-def format_date(date: dt.date | None) -> str:
-    """'6 Oct 2024', or an empty string for an unknown date."""
-    return f"{date.day} {date:%b %Y}" if date else ""
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_date(date: dt.date | None, *, full: bool = False) -> str:
+    """'6 Oct 2024' ('6 October 2024' when ``full``), or '' for an unknown date.
+
+    English month names whatever the locale, like the rest of the interface.
+    """
+    if date is None:
+        return ""
+    month = _MONTHS[date.month - 1]
+    return f"{date.day} {month if full else month[:3]} {date.year}"
 
 
 class DocumentListModel(QAbstractListModel):

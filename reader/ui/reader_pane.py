@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from bisect import bisect_left
@@ -49,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.models import Document
+from reader.ui.models import format_date
 from reader.ui.textmap import TextMap, display_text
 from reader.ui.theme import SYSTEM, Theme, resolve
 
@@ -80,23 +80,13 @@ _SERIF_FAMILIES = [
 ]
 _LOCAL_SCHEMES = frozenset({"", "file", "qrc", "data"})
 _LOCAL_HOSTS = frozenset({"", "localhost"})
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 # A paragraph with no text still needs its block, or every later position would shift.
 _EMPTY_PARAGRAPH = '<p style="-qt-paragraph-type:empty"></p>'
 
 
-def format_date(date: dt.date | None) -> str:
-    """'6 October 2024', or 'Date unknown' (English month names, whatever the locale)."""
-    if date is None:
-        return "Date unknown"
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
 def meta_line(doc: Document) -> str:
     """'date · source · byline'; a missing source or byline is left out."""
-    parts = [format_date(doc.date), doc.source, doc.byline]
+    parts = [format_date(doc.date, full=True) or "Date unknown", doc.source, doc.byline]
     return " · ".join(part for part in parts if part)
 
 

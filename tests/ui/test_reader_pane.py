@@ -19,7 +19,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from reader.ui.reader_pane import MEASURE, ZOOM_MAX, ZOOM_MIN, ReaderPane, format_date
+from reader.ui.models import format_date
+from reader.ui.reader_pane import MEASURE, ZOOM_MAX, ZOOM_MIN, ReaderPane
 from reader.ui.textmap import TextMap
 from reader.ui.theme import DARK, LIGHT, THEME_NAMES, resolve
 from tests.conftest import seed_id
@@ -91,7 +92,8 @@ def test_the_meta_line_says_when_the_date_is_unknown(pane):
     )
     pane.show_document(doc)
     assert pane.browser.toPlainText().split("\n")[1] == "Date unknown · The Paper · By A. Writer"
-    assert format_date(dt.date(2020, 1, 2)) == "2 January 2020"
+    assert format_date(dt.date(2020, 1, 2), full=True) == "2 January 2020"
+    assert format_date(dt.date(2020, 1, 2)) == "2 Jan 2020"
 
 
 def test_markup_in_the_text_is_shown_literally(pane):
