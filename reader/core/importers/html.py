@@ -11,15 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reader.core.dates import parse_structured_date
 from reader.core.encoding import decode
 from reader.core.errors import ImportFailed
 from reader.core.extract import extract_article
 from reader.core.importers import Importer
+from reader.core.importers.htmlmeta import page_metadata
 from reader.core.language import detect_language
 from reader.core.models import ExtractedDocument
 
-_TITLE_TAG = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 
 
@@ -65,27 +64,19 @@ def extract(data: bytes, name: str) -> ExtractedDocument:
     if not body:
         raise ImportFailed("no article text was found in this web page")
     paragraphs = [" ".join(line.split()) for line in body.split("\n") if line.strip()]
-    title = fields.get("title") or _fallback_title(data) or None
+    meta = page_metadata(html, fields)
     document = extract_article(
-        body, paragraphs=paragraphs, title=title, fallback_title=Path(name).stem, authored=True
+        body, paragraphs=paragraphs, title=meta.title, fallback_title=Path(name).stem, authored=True
     )
-    date = fields.get("date")
     return replace(
         document,
-        date=parse_structured_date(str(date)) if date else document.date,
-        byline=fields.get("author") or document.byline,
-        source=fields.get("sitename") or document.source,
-        language=str(fields.get("language") or "").split("-")[0] or detect_language(body),
+        date=meta.date or document.date,
+        byline=meta.author or document.byline,
+        source=meta.site or document.source,
+        language=meta.language or detect_language(body),
         format="html",
         encoding=encoding,
     )
-
-
-def _fallback_title(data: bytes) -> str:
-    match = _TITLE_TAG.search(data[:200_000])
-    if not match:
-        return ""
-    return " ".join(match.group(1).decode("utf-8", "replace").split())
 
 
 IMPORTER = Importer("html", frozenset({".html", ".htm", ".xhtml"}), extract)
