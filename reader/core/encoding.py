@@ -137,3 +137,14 @@ def decode_as(data: bytes, encoding: str) -> str:
             data = data[len(bom) :]
             break
     return data.decode(encoding, errors="replace")
+
+
+def decode_with(data: bytes, encoding: str | None) -> tuple[str, str]:
+    """``decode(data)``, or decode as ``encoding`` when the user chose one."""
+    if encoding is None:
+        return decode(data)
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise ImportFailed(f"Reader does not know the encoding {encoding!r}") from exc
+    return _check_text(decode_as(data, name), name)

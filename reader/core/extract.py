@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from reader.core.dates import DateMention, find_dates
 from reader.core.language import detect_language, script_of
-from reader.core.models import ExtractedDocument
+from reader.core.models import Block, ExtractedDocument
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -566,13 +566,15 @@ def extract_article(
     paragraphs: Sequence[str] | None = None,
     title: str | None = None,
     authored: bool = False,
+    layout: Sequence[Block] = (),
 ) -> ExtractedDocument:
     """Extract title, date, source, byline, language and clean paragraphs from article text.
 
     ``paragraphs`` may be given by a format that knows them already (Markdown), and ``title``
     when the format says which it is; ``fallback_title`` is used when nothing looks like one.
     ``authored`` text (Markdown) was written as it is, not copied off a page: its closing lines
-    are kept even when they do not read like sentences.
+    are kept even when they do not read like sentences. ``layout`` gives the paragraphs' blocks;
+    those of the kept paragraphs are returned with them.
     """
     today = today or dt.date.today()
     paras = list(paragraphs) if paragraphs is not None else paragraphs_from_text(text)
@@ -654,9 +656,19 @@ def extract_article(
         elif in_list or (block.index > last_prose and not _SENTENCE_END.search(block.text)):
             block.kind = "nav"
     kept: list[str] = []
+    kept_at: list[int] = []
     removed: list[str] = []
     title_key = title.casefold()
+    images = (
+        {i for i, b in enumerate(layout) if b.kind == "image"}
+        if len(layout) == len(blocks)
+        else set()
+    )
     for block in blocks:
+        if block.index in images:  # an image is part of the article wherever it stands
+            kept.append(block.text)
+            kept_at.append(block.index)
+            continue
         is_title = block.text.casefold() == title_key or (
             chosen is not None and chosen.whole_block and block is chosen.block
         )
@@ -680,14 +692,23 @@ def extract_article(
             if block.kind == "meta":
                 removed.append(block.text)
                 continue
-            (kept if related else removed).append(block.text)
+            if related:
+                kept.append(block.text)
+                kept_at.append(block.index)
+            else:
+                removed.append(block.text)
         elif is_title or block.kind in ("nav", "junk", "teaser"):
             if not is_title:
                 removed.append(block.text)
         else:
             kept.append(block.text)
+            kept_at.append(block.index)
     if not kept:
-        kept = [b.text for b in blocks if b.text.casefold() != title_key] or [title]
+        kept_at = [b.index for b in blocks if b.text.casefold() != title_key]
+        kept = [blocks[i].text for i in kept_at] or [title]
+    kept_layout = (
+        tuple(layout[i] for i in kept_at) if len(layout) == len(blocks) and kept_at else ()
+    )
 
     return ExtractedDocument(
         title=title,
@@ -697,6 +718,7 @@ def extract_article(
         byline=meta.byline,
         language=detect_language(" ".join(kept)),
         removed=tuple(removed),
+        blocks=kept_layout,
     )
 
 

@@ -11,26 +11,30 @@ import datetime as dt
 import enum
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from whoosh.searching import Searcher
 
 from reader.core import importers, search
 from reader.core.blobs import BlobStore
 from reader.core.errors import ImportFailed, IndexBusyError, IndexNotReady, ReaderError
+from reader.core.images import ImageLoader, folder_loader, image_type, mapping_loader, with_images
 from reader.core.index import UNDATED, SearchIndex, make_schema
 from reader.core.models import (
     Document,
     DocumentSummary,
+    ExtractedDocument,
     ImportFailure,
     ImportReport,
     SearchResult,
     TimelineBucket,
 )
 from reader.core.notes import Notes
-from reader.core.store import Store, buckets_from_months
+from reader.core.store import Store, StoredImage, buckets_from_months
 
 DATABASE_NAME = "library.sqlite3"
 ORIGINALS_DIR = "originals"
@@ -61,6 +65,13 @@ class ImportProgress:
 ProgressCallback = Callable[[ImportProgress], None]
 IndexProgress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
+
+
+def source_name(origin: str) -> str:
+    """The file name of a path or URL documents were imported from ('' if it has none)."""
+    if origin.startswith(("http://", "https://")):
+        return posixpath.basename(urlsplit(origin).path)
+    return Path(origin).name
 
 
 def text_digest(text: str) -> str:
@@ -147,42 +158,74 @@ class Library:
 
     # -- importing ----------------------------------------------------------------------------
 
-    def import_file(self, path: Path) -> tuple[int, bool]:
-        """Import one file; returns (document id, True if it was already in the library).
-
-        Raises ImportFailed; on failure nothing of the file is left in the library.
-        """
+    def import_file(self, path: Path) -> list[tuple[int, bool]]:
+        """Import one file; see import_data. Images a saved page keeps beside it come along."""
         data = importers.read_file(path)
+        return self.import_data(data, path.name, str(path.absolute()), folder_loader(path))
+
+    def import_data(
+        self, data: bytes, name: str, origin: str, load: ImageLoader | None = None
+    ) -> list[tuple[int, bool]]:
+        """Import the bytes of a file called ``name``, found at ``origin`` (a path or URL).
+
+        Returns (document id, True if it was already in the library) for each article in it;
+        ``load`` reads the images it names. Raises ImportFailed; on failure nothing of the file
+        is left in the library.
+        """
         digest = hashlib.sha256(data).hexdigest()
         existing = self.store.find_duplicate(digest)
         if existing is not None:
-            return self._revive(existing)
-        extracted = importers.extract_bytes(data, path.name)
-        text_hash = text_digest(extracted.title + "\n" + extracted.text)
-        existing = self.store.find_duplicate(digest, text_hash)
-        if existing is not None:
-            return self._revive(existing)
+            return [self._revive(existing)]
+        extracted = [with_images(doc, load) for doc in importers.extract_all(data, name)]
+        results: list[tuple[int, bool]] = []
+        kept = False
+        for doc in extracted:
+            text_hash = text_digest(doc.title + "\n" + doc.text)
+            existing = self.store.find_text_duplicate(text_hash)
+            if existing is not None:
+                results.append(self._revive(existing))
+                continue
+            if not kept:
+                self._keep(data)
+                kept = True
+            images = self._keep_images(doc)
+            previous = self.store.imported_from(origin, doc.part)
+            if previous is not None:
+                # The file changed since it was imported: same document, new text; the user's
+                # corrections stay and the annotations are anchored again.
+                self.store.replace_extraction(
+                    previous, doc, text_hash, (digest, len(data)), images=images
+                )
+                self.notes.reanchor(previous)
+                results.append((previous, False))
+                continue
+            doc_id = self.store.add_document(
+                doc,
+                original_sha256=digest,
+                original_size=len(data),
+                text_sha256=text_hash,
+                imported_from=origin,
+                images=images,
+            )
+            results.append((doc_id, False))
+        return results
+
+    def _keep(self, data: bytes) -> str:
         try:
-            self.blobs.put(data)
+            return self.blobs.put(data)
         except OSError as exc:
             raise ImportFailed(
                 f"the copy of it could not be saved ({exc.strerror or exc})"
             ) from exc
-        previous = self.store.imported_from(str(path.absolute()))
-        if previous is not None:
-            # The file changed since it was imported: same document, new text; the user's
-            # corrections stay and the annotations are anchored again.
-            self.store.replace_extraction(previous, extracted, text_hash, (digest, len(data)))
-            self.notes.reanchor(previous)
-            return previous, False
-        doc_id = self.store.add_document(
-            extracted,
-            original_sha256=digest,
-            original_size=len(data),
-            text_sha256=text_hash,
-            imported_from=str(path.absolute()),
-        )
-        return doc_id, False
+
+    def _keep_images(self, doc: ExtractedDocument) -> dict[str, StoredImage]:
+        """Keep a document's images as blobs (before its row is written, like originals)."""
+        stored: dict[str, StoredImage] = {}
+        for ref, data in doc.images.items():
+            mime = image_type(data)
+            if mime is not None:
+                stored[ref] = StoredImage(self._keep(data), mime, len(data))
+        return stored
 
     def _revive(self, doc_id: int) -> tuple[int, bool]:
         """A file already in the library: bring it back if it was in the trash."""
@@ -208,17 +251,20 @@ class Library:
                 break
             doc_id: int | None = None
             try:
-                doc_id, duplicate = self.import_file(path)
+                results = self.import_file(path)
             except ImportFailed as exc:
                 report.failures.append(ImportFailure(path, str(exc)))
                 outcome, message = "failed", str(exc)
             else:
-                if duplicate:
+                doc_id = results[0][0]
+                new = [number for number, duplicate in results if not duplicate]
+                if not new:
                     report.duplicates.append((path, doc_id))
                     outcome, message = "duplicate", f"already in the library as #{doc_id}"
                 else:
-                    report.imported.append(doc_id)
-                    outcome, message = "imported", ""
+                    report.imported.extend(new)
+                    outcome = "imported"
+                    message = f"{len(new)} articles" if len(new) > 1 else ""
             if progress is not None:
                 progress(ImportProgress(number, len(files), path, outcome, message, doc_id))
         if sync_index and report.imported:
@@ -347,15 +393,35 @@ class Library:
         """Bring documents back from the trash."""
         self.store.restore(ids)
 
-    def reextract(self, doc_id: int) -> None:
-        """Run extraction again on the kept original; the user's corrections are kept."""
+    def reextract(self, doc_id: int, encoding: str | _Unset | None = UNSET) -> None:
+        """Run extraction again on the kept original; the user's corrections are kept.
+
+        ``encoding`` reads the original in that encoding from now on (None: detect it again);
+        left out, the encoding the user chose before (if any) still applies.
+        """
         doc = self.store.get(doc_id)
+        chosen = self.store.chosen_encoding(doc_id) if encoding is UNSET else encoding
         data = self.blobs.get(doc.original_sha256)
-        extracted = importers.extract_bytes(data, Path(doc.imported_from).name)
+        name = source_name(doc.imported_from)
+        documents = importers.extract_all(data, name, chosen)
+        extracted = next((d for d in documents if d.part == doc.part), documents[0])
+        kept = {
+            ref: self.blobs.get(image.sha256) for ref, image in self.store.images(doc_id).items()
+        }
+        extracted = with_images(extracted, mapping_loader(kept))
         self.store.replace_extraction(
-            doc_id, extracted, text_digest(extracted.title + "\n" + extracted.text)
+            doc_id,
+            extracted,
+            text_digest(extracted.title + "\n" + extracted.text),
+            images=self._keep_images(extracted),
         )
+        if encoding is not UNSET:
+            self.store.set_chosen_encoding(doc_id, encoding)
         self.notes.reanchor(doc_id)
+
+    def image(self, sha256: str) -> bytes:
+        """The bytes of a kept image (Document.images gives their addresses)."""
+        return self.blobs.get(sha256)
 
     def match_spans(self, query: str, doc_id: int) -> list[tuple[int, int]]:
         """Where a search's words occur in a document's clean text (code-point spans)."""

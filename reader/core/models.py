@@ -3,8 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Kinds of block a paragraph can be shown as.
+BLOCK_KINDS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "quote", "code", "row", "image", "caption"}
+)
+# Kinds of inline formatting.
+MARK_KINDS = frozenset({"em", "strong", "code", "link", "del", "sup", "sub"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Inline formatting of part of a paragraph: code-point offsets within the paragraph."""
+
+    start: int
+    end: int
+    kind: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """How one paragraph of the clean text is shown.
+
+    An ``image`` block's paragraph is empty; ``src`` names the image as its page did (a relative
+    path or a URL), and the library keeps the image's bytes under that name. A ``row`` is a table
+    row whose cells are separated by tabs. ``level`` is the nesting depth of list items and
+    quotes, ``ordinal`` the number of an item in a numbered list.
+    """
+
+    kind: str = "p"
+    level: int = 0
+    ordinal: int | None = None
+    src: str | None = None
+    marks: tuple[Mark, ...] = ()
+
+
+PLAIN = Block()
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +59,21 @@ class ExtractedDocument:
     encoding: str | None = None
     # Lines dropped from the body as navigation or other stories' headlines; searchable, not shown.
     removed: tuple[str, ...] = ()
+    # One per paragraph, or () when every paragraph is plain.
+    blocks: tuple[Block, ...] = ()
+    # Image bytes by the name image blocks give them (filled by whoever can read them).
+    images: Mapping[str, bytes] = field(default_factory=dict)
+    # Which part of its file this is, for files that hold several articles ("" for the whole).
+    part: str = ""
 
     @property
     def text(self) -> str:
         """The clean text: paragraphs separated by single newlines (offsets count code points)."""
         return "\n".join(self.paragraphs)
+
+    def layout(self) -> tuple[Block, ...]:
+        """One block per paragraph (plain ones where the format said nothing)."""
+        return self.blocks or (PLAIN,) * len(self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +111,10 @@ class Document:
     read_position: int
     removed: str = ""
     tags: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    # Stored images: the name image blocks use -> content address of the kept bytes.
+    images: Mapping[str, str] = field(default_factory=dict)
+    part: str = ""
 
     @property
     def paragraphs(self) -> list[str]:

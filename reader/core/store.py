@@ -11,11 +11,12 @@ import datetime as dt
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.core import layout
 from reader.core.errors import DocumentNotFound, LibraryError
 from reader.core.models import Document, DocumentSummary, ExtractedDocument, TimelineBucket
 
@@ -117,7 +118,72 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX annotations_by_document ON annotations(doc_id, start_pos);
     """,
+    """
+    -- One file may hold several articles (an EPUB news issue): documents are (original, part).
+    -- SQLite cannot drop a UNIQUE constraint, so the table is rebuilt (foreign keys are off
+    -- while this runs, see _migrate), with the layout of each paragraph as a new column.
+    DROP VIEW live_documents;
+    CREATE TABLE documents_new (
+        id              INTEGER PRIMARY KEY,
+        original_sha256 TEXT NOT NULL REFERENCES originals(sha256),
+        part            TEXT NOT NULL DEFAULT '',  -- which article of the file ('' = all of it)
+        text_sha256     TEXT NOT NULL,
+        title           TEXT NOT NULL,
+        pub_date        TEXT,
+        source          TEXT,
+        byline          TEXT,
+        language        TEXT,
+        text            TEXT NOT NULL,
+        removed         TEXT NOT NULL DEFAULT '',
+        layout          TEXT NOT NULL DEFAULT '',  -- JSON, one block per paragraph; '' = plain
+        tags            TEXT NOT NULL DEFAULT '[]',
+        format          TEXT NOT NULL,
+        encoding        TEXT,
+        chosen_encoding TEXT,                 -- the user's choice, kept for re-extractions
+        imported_from   TEXT NOT NULL,
+        imported_at     TEXT NOT NULL,
+        is_read         INTEGER NOT NULL DEFAULT 0,
+        read_position   INTEGER NOT NULL DEFAULT 0,
+        deleted_at      TEXT,
+        UNIQUE (original_sha256, part),
+        CHECK (pub_date IS NULL OR pub_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+    );
+    INSERT INTO documents_new (id, original_sha256, text_sha256, title, pub_date, source, byline,
+        language, text, removed, tags, format, encoding, imported_from, imported_at, is_read,
+        read_position, deleted_at)
+    SELECT id, original_sha256, text_sha256, title, pub_date, source, byline, language, text,
+        removed, tags, format, encoding, imported_from, imported_at, is_read, read_position,
+        deleted_at
+    FROM documents;
+    DROP TABLE documents;
+    ALTER TABLE documents_new RENAME TO documents;
+    CREATE VIEW live_documents AS SELECT * FROM documents WHERE deleted_at IS NULL;
+    CREATE INDEX documents_by_date ON documents(pub_date);
+    CREATE INDEX documents_by_text ON documents(text_sha256);
+    CREATE INDEX documents_by_origin ON documents(imported_from);
+    CREATE INDEX live_by_date ON documents(pub_date IS NULL, pub_date DESC, id DESC)
+        WHERE deleted_at IS NULL;
+    CREATE INDEX live_by_title ON documents(title COLLATE NOCASE, id) WHERE deleted_at IS NULL;
+    CREATE INDEX live_by_source
+        ON documents(source IS NULL, source COLLATE NOCASE, pub_date DESC, id)
+        WHERE deleted_at IS NULL;
+    CREATE INDEX live_by_month ON documents(substr(pub_date, 1, 7)) WHERE deleted_at IS NULL;
+    -- Images of a document (a web page saved complete, an EPUB, a downloaded page), kept like
+    -- originals (content-addressed in originals/) under the name the page gives them.
+    CREATE TABLE images (
+        doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ref     TEXT NOT NULL,
+        sha256  TEXT NOT NULL,
+        mime    TEXT NOT NULL,
+        size    INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, ref)
+    );
+    CREATE INDEX images_by_sha ON images(sha256);
+    """,
 )
+# Migrations that rebuild a table others refer to: run with foreign keys off (a DROP TABLE
+# with them on would delete every annotation and bookmark through ON DELETE CASCADE).
+_REBUILDS = frozenset({4})
 EDITABLE_FIELDS = ("title", "pub_date", "source", "byline")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -128,6 +194,15 @@ _ORDERS = {
     "source": "source IS NULL, source COLLATE NOCASE, pub_date DESC, id",
     "imported": "id DESC",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    """An image kept for a document: its blob, type and size in bytes."""
+
+    sha256: str
+    mime: str
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,14 +281,27 @@ class Store:
                 f"(schema {version}, this one knows {SCHEMA_VERSION}); please update Reader."
             )
         for number in range(version, SCHEMA_VERSION):
-            with self.transaction() as db:
-                for statement in _statements(MIGRATIONS[number]):
-                    db.execute(statement)
-                if number == 0:
-                    db.execute(
-                        "INSERT INTO meta(key, value) VALUES ('library_id', ?)", (uuid.uuid4().hex,)
-                    )
-                db.execute(f"PRAGMA user_version = {number + 1}")
+            rebuild = number in _REBUILDS
+            if rebuild:
+                self._db.execute("PRAGMA foreign_keys = OFF")  # no effect inside a transaction
+            try:
+                with self.transaction() as db:
+                    for statement in _statements(MIGRATIONS[number]):
+                        db.execute(statement)
+                    if number == 0:
+                        db.execute(
+                            "INSERT INTO meta(key, value) VALUES ('library_id', ?)",
+                            (uuid.uuid4().hex,),
+                        )
+                    if rebuild and db.execute("PRAGMA foreign_key_check").fetchone():
+                        raise LibraryError(
+                            f"The library at {self.path.parent} could not be upgraded "
+                            "(its references do not add up); it was left as it was."
+                        )
+                    db.execute(f"PRAGMA user_version = {number + 1}")
+            finally:
+                if rebuild:
+                    self._db.execute("PRAGMA foreign_keys = ON")
 
     # -- library-wide facts -------------------------------------------------------------------
 
@@ -263,8 +351,12 @@ class Store:
         original_size: int,
         text_sha256: str,
         imported_from: str,
+        images: Mapping[str, StoredImage] | None = None,
     ) -> int:
-        """Insert a document (and its original's record) and queue it for indexing."""
+        """Insert a document (and its original's record) and queue it for indexing.
+
+        ``images`` are the document's images, already kept as blobs, by the name its blocks use.
+        """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
             db.execute(
@@ -272,11 +364,18 @@ class Store:
                 (original_sha256, original_size, now),
             )
             cursor = db.execute(
-                f"INSERT INTO documents({_EXTRACTED_COLUMNS}, original_sha256, imported_from,"
-                " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*_extracted_values(doc, text_sha256), original_sha256, imported_from, now),
+                f"INSERT INTO documents({_EXTRACTED_COLUMNS}, original_sha256, part,"
+                " imported_from, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *_extracted_values(doc, text_sha256),
+                    original_sha256,
+                    doc.part,
+                    imported_from,
+                    now,
+                ),
             )
             doc_id = int(cursor.lastrowid or 0)
+            _set_images(db, doc_id, images or {})
             queue_for_index(db, [doc_id])
         return doc_id
 
@@ -307,6 +406,9 @@ class Store:
             read_position=row["read_position"],
             removed=row["removed"],
             tags=tuple(json.loads(row["tags"])),
+            blocks=layout.decode(row["layout"], row["text"].count("\n") + 1),
+            images={ref: image.sha256 for ref, image in self.images(doc_id).items()},
+            part=row["part"],
         )
 
     def summaries(
@@ -385,9 +487,16 @@ class Store:
         doc: ExtractedDocument,
         text_sha256: str,
         original: tuple[str, int] | None = None,
+        images: Mapping[str, StoredImage] | None = None,
     ) -> None:
-        """Store a new extraction (of a new original: (sha256, size)); user edits stay on top."""
+        """Store a new extraction (of a new original: (sha256, size)); user edits stay on top.
+
+        ``images`` replace the document's images when given; else those it had are kept.
+        """
         with self.transaction() as db:
+            if images is not None:
+                db.execute("DELETE FROM images WHERE doc_id = ?", (doc_id,))
+                _set_images(db, doc_id, images)
             if original is not None:
                 db.execute(
                     "INSERT OR IGNORE INTO originals(sha256, size, stored_at) VALUES (?, ?, ?)",
@@ -397,7 +506,7 @@ class Store:
                     "UPDATE documents SET original_sha256 = ? WHERE id = ?", (original[0], doc_id)
                 )
             db.execute(
-                f"UPDATE documents SET ({_EXTRACTED_COLUMNS}) = ({', '.join('?' * 10)})"
+                f"UPDATE documents SET ({_EXTRACTED_COLUMNS}) = ({', '.join('?' * 11)})"
                 " WHERE id = ?",
                 (*_extracted_values(doc, text_sha256), doc_id),
             )
@@ -424,11 +533,12 @@ class Store:
             )
             queue_for_index(db, ids)
 
-    def imported_from(self, source: str) -> int | None:
-        """The live document last imported from this path or URL, if any."""
+    def imported_from(self, source: str, part: str = "") -> int | None:
+        """The live document last imported from this path or URL (this part of it), if any."""
         row = self._db.execute(
-            "SELECT id FROM live_documents WHERE imported_from = ? ORDER BY id DESC LIMIT 1",
-            (source,),
+            "SELECT id FROM live_documents WHERE imported_from = ? AND part = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (source, part),
         ).fetchone()
         return None if row is None else int(row[0])
 
@@ -527,8 +637,41 @@ class Store:
         return out
 
     def original_hashes(self) -> set[str]:
-        """Hashes of every kept original file."""
-        return {str(row[0]) for row in self._db.execute("SELECT sha256 FROM originals")}
+        """Hashes of every kept blob: original files and the images of documents."""
+        return {
+            str(row[0])
+            for row in self._db.execute(
+                "SELECT sha256 FROM originals UNION SELECT sha256 FROM images"
+            )
+        }
+
+    def chosen_encoding(self, doc_id: int) -> str | None:
+        """The encoding the user chose for a document's original, if they did."""
+        row = self._db.execute(
+            "SELECT chosen_encoding FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def set_chosen_encoding(self, doc_id: int, encoding: str | None) -> None:
+        """Remember (None: forget) the encoding the user chose for a document."""
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET chosen_encoding = ? WHERE id = ?", (encoding, doc_id))
+
+    def find_text_duplicate(self, text_sha256: str) -> int | None:
+        """The id of a document with the same clean text (and title)."""
+        row = self._db.execute(
+            "SELECT id FROM documents WHERE text_sha256 = ? LIMIT 1", (text_sha256,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def images(self, doc_id: int) -> dict[str, StoredImage]:
+        """A document's kept images by the name its blocks use."""
+        return {
+            row["ref"]: StoredImage(row["sha256"], row["mime"], row["size"])
+            for row in self._db.execute(
+                "SELECT ref, sha256, mime, size FROM images WHERE doc_id = ?", (doc_id,)
+            )
+        }
 
 
 # A document's annotations for the index: each passage with its note, and their tags.
@@ -542,7 +685,8 @@ _NOTE_TAGS_SQL = (
 )
 
 _EXTRACTED_COLUMNS = (
-    "title, pub_date, source, byline, language, text, removed, format, encoding, text_sha256"
+    "title, pub_date, source, byline, language, text, removed, layout, format, encoding,"
+    " text_sha256"
 )
 
 
@@ -556,9 +700,17 @@ def _extracted_values(doc: ExtractedDocument, text_sha256: str) -> tuple[object,
         doc.language,
         doc.text,
         "\n".join(doc.removed),
+        layout.encode(doc.layout()),
         doc.format,
         doc.encoding,
         text_sha256,
+    )
+
+
+def _set_images(db: sqlite3.Connection, doc_id: int, images: Mapping[str, StoredImage]) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO images(doc_id, ref, sha256, mime, size) VALUES (?, ?, ?, ?, ?)",
+        [(doc_id, ref, image.sha256, image.mime, image.size) for ref, image in images.items()],
     )
 
 

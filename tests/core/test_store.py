@@ -69,3 +69,38 @@ def test_index_queue_keeps_entries_changed_after_they_were_read(tmp_path):
         assert [entry[0] for entry in store.pending_index()] == [doc_id]
         store.mark_indexed(store.pending_index())
         assert store.pending_count() == 0
+
+
+def test_upgrading_an_older_library_keeps_documents_notes_and_bookmarks(tmp_path):
+    from reader.core.store import MIGRATIONS, _statements
+
+    path = tmp_path / "library.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA foreign_keys = ON")
+    for number in range(4):  # the library as Reader wrote it before documents had parts
+        for statement in _statements(MIGRATIONS[number]):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number + 1}")
+    db.execute("INSERT INTO meta VALUES ('library_id', 'old')")
+    db.execute("INSERT INTO originals VALUES ('abc', 3, '2026-01-01')")
+    db.execute(
+        "INSERT INTO documents(id, original_sha256, text_sha256, title, text, format,"
+        " imported_from, imported_at) VALUES (7, 'abc', 't', 'Old', 'Some text', 'text',"
+        " '/a.txt', '2026-01-01T00:00:00')"
+    )
+    db.execute(
+        "INSERT INTO annotations(uuid, doc_id, exact, prefix, suffix, start_pos, end_pos,"
+        " text_hash, created_at, updated_at) VALUES ('u', 7, 'Some', '', ' text', 0, 4, 't',"
+        " '2026-01-01', '2026-01-01')"
+    )
+    db.execute("INSERT INTO bookmarks(doc_id, created_at) VALUES (7, '2026-01-01')")
+    db.close()
+
+    with Store(path) as store:
+        doc = store.get(7)
+        assert (doc.title, doc.text, doc.part, doc.blocks) == ("Old", "Some text", "", ())
+        assert store.rows("SELECT count(*) FROM annotations")[0][0] == 1
+        assert store.rows("SELECT count(*) FROM bookmarks")[0][0] == 1
+        assert store.rows("PRAGMA foreign_key_check") == []
+        assert store.rows("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+        assert store.rows("PRAGMA foreign_keys")[0][0] == 1

@@ -43,7 +43,10 @@ class Importer:
 
     name: str
     suffixes: frozenset[str]
-    extract: Callable[[bytes, str], ExtractedDocument]
+    # (bytes, file name, encoding the user chose or None) -> the document
+    extract: Callable[[bytes, str, str | None], ExtractedDocument]
+    # For files that may hold several articles (an EPUB news issue): all of them, in order.
+    extract_many: Callable[[bytes, str, str | None], list[ExtractedDocument]] | None = None
 
 
 def _registry() -> list[Importer]:
@@ -97,10 +100,23 @@ def sniff(data: bytes, name: str) -> Importer:
     return importers[-1]  # anything else that decodes as text is read as plain text
 
 
-def extract_bytes(data: bytes, name: str) -> ExtractedDocument:
-    """Turn the bytes of a file called ``name`` into a document."""
+def extract_all(data: bytes, name: str, encoding: str | None = None) -> list[ExtractedDocument]:
+    """The documents in the bytes of a file called ``name`` (one, unless it holds several).
+
+    ``encoding`` overrides what the bytes seem to be in (the user chose it).
+    """
     importer = sniff(data, name)
-    return importer.extract(data, name)
+    if importer.extract_many is not None:
+        documents = importer.extract_many(data, name, encoding)
+        if not documents:
+            raise ImportFailed("no article text was found in it")
+        return documents
+    return [importer.extract(data, name, encoding)]
+
+
+def extract_bytes(data: bytes, name: str, encoding: str | None = None) -> ExtractedDocument:
+    """The (first) document in the bytes of a file called ``name``."""
+    return extract_all(data, name, encoding)[0]
 
 
 def supported_suffixes() -> frozenset[str]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reader.core.encoding import decode
+from reader.core.encoding import decode, decode_with
 from reader.core.errors import ImportFailed
 from reader.core.extract import extract_article
 from reader.core.importers import Importer
@@ -39,11 +39,11 @@ def _decode_page(data: bytes) -> tuple[str, str]:
     return decode(data)
 
 
-def extract(data: bytes, name: str) -> ExtractedDocument:
+def extract(data: bytes, name: str, encoding: str | None = None) -> ExtractedDocument:
     """Import a saved web page (.html, .htm, .xhtml)."""
     import trafilatura  # imported on first use: it costs ~0.3 s at start-up
 
-    html, encoding = _decode_page(data)
+    html, encoding = decode_with(data, encoding) if encoding else _decode_page(data)
     try:
         page = trafilatura.bare_extraction(
             html,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from reader.core.dates import parse_structured_date
-from reader.core.encoding import decode
+from reader.core.encoding import decode_with
 from reader.core.errors import ImportFailed
 from reader.core.extract import extract_article, normalize
 from reader.core.importers import Importer
@@ -99,9 +99,9 @@ def _blocks(body: str) -> tuple[list[str], str | None]:
     return [p for p in paragraphs if p], heading
 
 
-def extract(data: bytes, name: str) -> ExtractedDocument:
+def extract(data: bytes, name: str, encoding: str | None = None) -> ExtractedDocument:
     """Import a Markdown file."""
-    text, encoding = decode(data)
+    text, encoding = decode_with(data, encoding)
     fields, body = _front_matter(normalize(text))
     paragraphs, heading = _blocks(body)
     if not paragraphs and not fields.get("title"):
