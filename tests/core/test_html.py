@@ -75,6 +75,116 @@ def test_broken_pages_give_a_clear_error_or_a_safe_result(page):
         assert "<" not in doc.text
 
 
-def test_mhtml_is_refused_clearly():
-    with pytest.raises(ImportFailed, match="MHTML"):
-        extract_bytes(b"MIME-Version: 1.0\r\n\r\n<html></html>", "page.mhtml")
+STRUCTURED = f"""<html><head><title>Notes on bridges</title></head><body>
+<nav><ul><li><a href="/a">Home</a></li><li><a href="/b">World</a></li></ul></nav>
+<article><h1>Notes on bridges</h1>
+<p>{PARAGRAPH} It is <b>strong</b>, <i>elegant</i> and <a href="https://example.org/b">linked</a>;
+a <a href="javascript:steal()">bad link</a> stays text.</p>
+<h2>How it was built</h2>
+<p>{PARAGRAPH}</p>
+<img src="page_files/bridge.png" alt="The bridge">
+<img src="https://cdn.example/remote.png">
+<img src="../../secret.png">
+<ul><li>Steel from the north</li><li>Stone from the quarry</li></ul>
+<ol><li>Plan</li><li>Build</li></ol>
+<blockquote><p>A bridge is a promise kept in stone and steel.</p></blockquote>
+<pre>span = 420
+load = 9000</pre>
+<table><tr><th>Year</th><th>Event</th></tr><tr><td>1990</td><td>Planned</td></tr></table>
+<p>{PARAGRAPH}</p>
+</article></body></html>"""
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75"
+    b"\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _kinds(doc):
+    return [(block.kind, text) for text, block in zip(doc.paragraphs, doc.layout(), strict=True)]
+
+
+def test_a_page_keeps_its_structure_and_marks():
+    doc = extract_bytes(STRUCTURED.encode(), "bridges.html")
+    kinds = _kinds(doc)
+    assert ("h2", "How it was built") in kinds
+    assert ("li", "Steel from the north") in kinds
+    assert ("quote", "A bridge is a promise kept in stone and steel.") in kinds
+    assert ("code", "span = 420") in kinds and ("code", "load = 9000") in kinds
+    assert ("row", "Year\tEvent") in kinds and ("row", "1990\tPlanned") in kinds
+    numbered = [
+        b.ordinal
+        for t, b in zip(doc.paragraphs, doc.layout(), strict=True)
+        if t in ("Plan", "Build")
+    ]
+    assert numbered == [1, 2]
+    assert [b.src for b in doc.blocks if b.kind == "image"] == [
+        "page_files/bridge.png",
+        "https://cdn.example/remote.png",
+        "../../secret.png",
+    ]
+    assert "Home" not in doc.text and "Notes on bridges" not in doc.paragraphs
+    first = doc.paragraphs[0]
+    marks = {(first[m.start : m.end], m.kind, m.href) for m in doc.blocks[0].marks}
+    assert ("strong", "strong", None) in marks and ("elegant", "em", None) in marks
+    assert ("linked", "link", "https://example.org/b") in marks
+    assert all(m.href is None or not m.href.startswith("javascript") for m in doc.blocks[0].marks)
+    assert "bad link" in first
+
+
+def test_a_page_saved_complete_brings_its_images_and_nothing_else(tmp_path):
+    from reader.core.library import Library
+
+    folder = tmp_path / "saved"
+    (folder / "page_files").mkdir(parents=True)
+    (folder / "page_files" / "bridge.png").write_bytes(PNG)
+    (tmp_path / "secret.png").write_bytes(PNG + b"secret")
+    page = folder / "bridges.html"
+    page.write_text(STRUCTURED, encoding="utf-8")
+    with Library.open(tmp_path / "data", seed=False) as library:
+        report = library.import_paths([page])
+        doc = library.document(report.imported[0])
+        assert list(doc.images) == ["page_files/bridge.png"]
+        assert library.image(doc.images["page_files/bridge.png"]) == PNG
+        # The remote image and the one outside the page's folder are not in the article.
+        assert [b.src for b in doc.blocks if b.kind == "image"] == ["page_files/bridge.png"]
+        (folder / "page_files" / "bridge.png").unlink()
+        library.reextract(doc.id)  # the kept copy serves, the page's folder is not needed
+        assert list(library.document(doc.id).images) == ["page_files/bridge.png"]
+
+
+def _mhtml(html: str, image: bytes) -> bytes:
+    return (
+        "From: <Saved by Blink>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; type="text/html"; boundary="----B"\r\n\r\n'
+        "------B\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n"
+        "Content-Location: https://news.example/2023/bridge.html\r\n\r\n"
+        + html.replace("=", "=3D")
+        + "\r\n------B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+        "Content-Location: https://news.example/2023/page_files/bridge.png\r\n\r\n"
+        + __import__("base64").b64encode(image).decode()
+        + "\r\n------B--\r\n"
+    ).encode()
+
+
+def test_a_web_archive_imports_with_its_images():
+    doc = extract_bytes(_mhtml(STRUCTURED, PNG), "bridges.mhtml")
+    assert doc.format == "mhtml"
+    assert doc.title == "Notes on bridges"
+    assert ("h2", "How it was built") in _kinds(doc)
+    assert doc.images == {"page_files/bridge.png": PNG}  # found by its absolute location
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"MIME-Version: 1.0\r\n\r\n<html></html>",
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\n"
+        b"Content-Type: image/png\r\n\r\nxx\r\n--x--",
+        _mhtml(STRUCTURED, PNG)[:300],
+    ],
+)
+def test_broken_web_archives_are_refused_clearly(data):
+    with pytest.raises(ImportFailed, match="web archive|web page"):
+        extract_bytes(data, "page.mhtml")

@@ -50,9 +50,9 @@ class Importer:
 
 
 def _registry() -> list[Importer]:
-    from reader.core.importers import html, markdown, text
+    from reader.core.importers import html, markdown, mhtml, text
 
-    return [html.IMPORTER, markdown.IMPORTER, text.IMPORTER]
+    return [html.IMPORTER, markdown.IMPORTER, mhtml.IMPORTER, text.IMPORTER]
 
 
 def read_file(path: Path) -> bytes:
@@ -90,8 +90,10 @@ def sniff(data: bytes, name: str) -> Importer:
     suffix = Path(name).suffix.lower()
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     importers = _registry()
-    if suffix in (".mhtml", ".mht"):
-        raise ImportFailed("it is a web archive (MHTML), which Reader cannot import yet")
+    if suffix in (".mhtml", ".mht") or (
+        b"multipart/related" in lowered and (b"mime-version:" in lowered or b"from:" in lowered)
+    ):
+        return next(i for i in importers if i.name == "mhtml")
     if suffix in _WEB_SUFFIXES or lowered.startswith(_HTML_MARKERS):
         return importers[0]  # HTML, whatever the name says
     for importer in importers:

@@ -65,7 +65,7 @@ def extract_page(html: str, name: str, encoding: str | None) -> ExtractedDocumen
     if page is None or isinstance(page, dict) or page.body is None:
         raise ImportFailed("no article text was found in this web page")
     built = blocks_from_tree(page.body)
-    if not any(built.paragraphs):
+    if not any(char.isalnum() for text in built.paragraphs for char in text):
         raise ImportFailed("no article text was found in this web page")
     meta = page_metadata(html, page.as_dict())
     body = "\n".join(built.paragraphs)

@@ -52,6 +52,11 @@ class _Walker:
             elif tag == "list":
                 self.out.end_block(kind, level=level)
                 self.list(child, level if kind == "li" else 0, depth)
+            elif tag == "quote" and len(child) == 0 and "\n" in (child.text or "").strip():
+                # Trafilatura turns <pre> without <code> into a quote: lines that keep their breaks.
+                self.out.end_block(kind, level=level)
+                self.out.add_text(child.text or "")
+                self.out.end_block("code", raw=True)
             elif tag == "quote":
                 self.out.end_block(kind, level=level)
                 self.blocks(child, "quote", level + 1 if kind == "quote" else 0, depth + 1)
