@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,6 +30,7 @@ from PySide6.QtGui import (
     QFontInfo,
     QFontMetricsF,
     QGuiApplication,
+    QImage,
     QKeyEvent,
     QPalette,
     QResizeEvent,
@@ -47,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.models import Document
+from reader.core.models import PLAIN, Block, Document, Mark
 from reader.ui.models import format_date
 from reader.ui.textmap import TextMap, display_text
 from reader.ui.theme import SYSTEM, Theme, resolve
@@ -96,17 +98,114 @@ def _escape(text: str) -> str:
 
 
 def article_html(doc: Document) -> str:
-    """The article as HTML: the title, the meta line, then one paragraph per line of text.
+    """The article as HTML: the title, the meta line, then one block per paragraph of text.
 
-    Every piece of text is escaped, so nothing in the article is ever read as markup.
+    Each paragraph becomes exactly one text block (headings, list items, quotes, code lines,
+    table rows, images), so that offsets in the text map onto the document. Every piece of
+    text is escaped, so nothing in the article is ever read as markup; images come only from
+    the library (``reader-image:`` addresses), links only as http, https or mailto.
     """
     title = " ".join(doc.title.split()) or "Untitled"
     parts = [
         f"<h1>{_escape(title)}</h1>",
         f'<p class="meta">{_escape(" ".join(meta_line(doc).split()))}</p>',
     ]
-    parts.extend(f"<p>{_escape(p)}</p>" if p else _EMPTY_PARAGRAPH for p in doc.paragraphs)
+    open_list: tuple[str, int] | None = None
+    for text, block in zip(doc.paragraphs, _layout(doc), strict=True):
+        if block.kind == "li":
+            tag = "ol" if block.ordinal is not None else "ul"
+            if open_list != (tag, block.level):
+                if open_list is not None:
+                    parts.append(f"</{open_list[0]}>")
+                start = f' start="{block.ordinal}"' if block.ordinal is not None else ""
+                parts.append(f'<{tag}{start} style="-qt-list-indent: {block.level + 1};">')
+                open_list = (tag, block.level)
+            parts.append(f"<li>{_inline(text, block.marks)}</li>")
+            continue
+        if open_list is not None:
+            parts.append(f"</{open_list[0]}>")
+            open_list = None
+        if block.kind != "code" and parts[-1].startswith("<pre>"):
+            parts[-1] = parts[-1].replace("<pre>", '<pre class="last">', 1)
+        parts.append(_block_html(text, block, doc.images))
+    if open_list is not None:
+        parts.append(f"</{open_list[0]}>")
     return "".join(parts)
+
+
+def image_offsets(doc: Document) -> list[int]:
+    """Offsets in the text before which the article shows an image."""
+    offsets = []
+    offset = 0
+    for text, block in zip(doc.paragraphs, _layout(doc), strict=True):
+        if block.kind == "image" and block.src in doc.images:
+            offsets.append(offset)
+        offset += len(text) + 1
+    return offsets
+
+
+def _layout(doc: Document) -> tuple[Block, ...]:
+    return doc.blocks or (PLAIN,) * len(doc.paragraphs)
+
+
+def _block_html(text: str, block: Block, images: Mapping[str, str]) -> str:
+    kind = block.kind
+    if kind == "image":
+        digest = images.get(block.src or "")
+        if digest is None:
+            return _EMPTY_PARAGRAPH
+        return f'<p class="image"><img src="{IMAGE_SCHEME}:{digest}"></p>'
+    if not text:
+        return _EMPTY_PARAGRAPH
+    inline = _inline(text, block.marks)
+    if kind in _HEADING_TAGS:
+        tag = _HEADING_TAGS[kind]
+        return f"<{tag}>{inline}</{tag}>"
+    if kind == "code":
+        return f"<pre>{inline}</pre>"
+    if kind in ("quote", "row", "caption"):
+        indent = f' style="margin-left: {2 * block.level}em;"' if block.level else ""
+        return f'<p class="{kind}"{indent}>{inline}</p>'
+    return f"<p>{inline}</p>"
+
+
+def _inline(text: str, marks: tuple[Mark, ...]) -> str:
+    """Escaped text with its marks as tags; overlapping marks are split so tags always nest."""
+    if not marks:
+        return _escape(text)
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    pieces = []
+    for start, end in itertools.pairwise(cuts):
+        if start >= len(text):
+            break
+        piece = _escape(text[start:end])
+        for mark in marks:
+            if mark.start <= start and end <= mark.end:
+                piece = _wrap(piece, mark)
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _wrap(html_text: str, mark: Mark) -> str:
+    if mark.kind == "link":
+        if not mark.href or not mark.href.lower().startswith(_LINK_SCHEMES):
+            return html_text
+        return f'<a href="{html.escape(mark.href, quote=True)}">{html_text}</a>'
+    tag = _MARK_TAGS.get(mark.kind)
+    return f"<{tag}>{html_text}</{tag}>" if tag else html_text
+
+
+IMAGE_SCHEME = "reader-image"
+_HEADING_TAGS = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
+_MARK_TAGS = {
+    "em": "i",
+    "strong": "b",
+    "code": "code",
+    "del": "s",
+    "sup": "sup",
+    "sub": "sub",
+}
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def _stylesheet(theme: Theme, em: int) -> str:
@@ -117,6 +216,14 @@ def _stylesheet(theme: Theme, em: int) -> str:
         f"p {{ white-space: pre-wrap; line-height: 150%; margin-top: 0; margin-bottom: {gap}px; }}"
         f"p.meta {{ color: {theme.secondary}; margin-bottom: {2 * gap}px; }}"
         f"a {{ color: {theme.link}; }}"
+        f"h2, h3, h4, h5, h6 {{ margin-top: {gap * 3 // 2}px; margin-bottom: {gap // 2}px; }}"
+        f"li {{ line-height: 150%; margin-bottom: {gap // 3}px; }}"
+        f"pre {{ margin-top: 0; margin-bottom: 0; }}"
+        f"pre.last {{ margin-bottom: {gap}px; }}"
+        f"p.quote {{ color: {theme.secondary}; margin-left: 2em; font-style: italic; }}"
+        f"p.row {{ white-space: pre-wrap; margin-bottom: {gap // 3}px; }}"
+        f"p.caption {{ color: {theme.secondary}; }}"
+        f"p.image {{ line-height: 100%; margin-bottom: {gap}px; }}"
     )
 
 
@@ -157,10 +264,24 @@ class _ArticleView(QTextBrowser):
         self.document().setUndoRedoEnabled(False)
         # Characters per line, or None to use the full width.
         self.measure: int | None = MEASURE
+        # Gives the bytes of a kept image by its content address (set by the window).
+        self.image_loader: Callable[[str], bytes | None] | None = None
 
     def loadResource(self, resource_type: int, name: QUrl | str) -> Any:
-        """Load local resources only; a remote one (or a file on another host) is empty."""
+        """Load local resources only; a remote one (or a file on another host) is empty.
+
+        Images of the article come from the library, scaled down to the column's width.
+        """
         url = QUrl(name)
+        if url.scheme() == IMAGE_SCHEME:
+            data = self.image_loader(url.path()) if self.image_loader is not None else None
+            image = QImage.fromData(data) if data else QImage()
+            if image.isNull():
+                return QByteArray()
+            width = self.column_width()
+            if width > 0 and image.width() > width:
+                image = image.scaledToWidth(int(width), Qt.TransformationMode.SmoothTransformation)
+            return image
         if url.scheme().lower() in _LOCAL_SCHEMES and url.host().lower() in _LOCAL_HOSTS:
             return super().loadResource(resource_type, url)
         # Not None: for a null answer QTextDocument would try to open the URL as a file itself.
@@ -172,16 +293,23 @@ class _ArticleView(QTextBrowser):
         self.update_margins()
         self.scroll_to_top(top)
 
-    def update_margins(self) -> None:
-        """Centre a column of ``measure`` characters at the current font, with room around it."""
-        document = self.document()
-        font = document.defaultFont()
-        em = QFontInfo(font).pixelSize()
-        side = 2.0 * em
+    def _side_margin(self) -> float:
+        font = self.document().defaultFont()
+        side = 2.0 * QFontInfo(font).pixelSize()
         if self.measure is not None:
             column = QFontMetricsF(font).horizontalAdvance(_SAMPLE) / len(_SAMPLE) * self.measure
             side = max(side, (self.viewport().width() - column) / 2)
-        side = float(round(side))
+        return float(round(side))
+
+    def column_width(self) -> int:
+        """The width of the text column, in pixels."""
+        return int(self.viewport().width() - 2 * self._side_margin())
+
+    def update_margins(self) -> None:
+        """Centre a column of ``measure`` characters at the current font, with room around it."""
+        document = self.document()
+        em = QFontInfo(document.defaultFont()).pixelSize()
+        side = self._side_margin()
         frame = document.rootFrame()
         format_ = frame.frameFormat()
         wanted = (side, side, 1.5 * em, 3.0 * em)
@@ -430,8 +558,9 @@ class ReaderPane(QWidget):
         document.setDefaultStyleSheet(
             _stylesheet(self._theme, QFontInfo(self.browser.font()).pixelSize())
         )
+        self.browser.update_margins()  # images are scaled to the column: know it first
         self.browser.setHtml(article_html(doc))
-        self._map = TextMap.at_end(doc.text, document.characterCount())
+        self._map = TextMap.at_end(doc.text, document.characterCount(), image_offsets(doc))
         self.browser.update_margins()
         self._update_selections()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 
 # Characters QTextDocument would treat as structure (block and line breaks, frame markers,
 # embedded objects) or could not hold (lone surrogates), so they never reach it as they are.
@@ -34,47 +35,63 @@ class TextMap:
     ``text`` holds paragraphs separated by ``"\\n"``; the document holds the same paragraphs as
     consecutive blocks starting at position ``base`` (blocks before it, such as a heading, are
     not part of the text). A block break takes one position, as ``"\\n"`` takes one offset;
-    a character outside the BMP takes two positions and one offset.
+    a character outside the BMP takes two positions and one offset; an embedded object (an
+    image) takes one position and no offset: ``objects`` are the offsets they stand before.
     """
 
-    __slots__ = ("_astral_offsets", "_astral_units", "base", "length")
+    __slots__ = ("_extra_owner", "_extra_units", "base", "length")
 
-    def __init__(self, text: str, base: int = 0) -> None:
+    def __init__(self, text: str, base: int = 0, objects: Iterable[int] = ()) -> None:
         self.base = base
         self.length = len(text)
-        self._astral_offsets = [match.start() for match in _ASTRAL.finditer(text)]
-        # Where each of those characters starts, in UTF-16 units from ``base``.
-        self._astral_units = [offset + i for i, offset in enumerate(self._astral_offsets)]
+        # Every position that has no offset of its own, as (offset it comes before, owner):
+        # the second half of an astral character belongs to that character, an object to the
+        # offset after it.
+        inserted = sorted(
+            [(match.start() + 1, match.start()) for match in _ASTRAL.finditer(text)]
+            + [(offset, offset) for offset in objects]
+        )
+        self._extra_units = [before + i for i, (before, _) in enumerate(inserted)]
+        self._extra_owner = [owner for _, owner in inserted]
 
     @classmethod
-    def at_end(cls, text: str, character_count: int) -> TextMap:
-        """The map for a document whose last blocks hold ``text``.
+    def at_end(cls, text: str, character_count: int, objects: Iterable[int] = ()) -> TextMap:
+        """The map for a document whose last blocks hold ``text`` (and ``objects``).
 
         ``character_count`` is ``QTextDocument.characterCount()``, which counts the document's
         final block break too.
         """
-        return cls(text, character_count - 1 - utf16_length(text))
+        objects = list(objects)
+        return cls(text, character_count - 1 - utf16_length(text) - len(objects), objects)
 
     @property
     def end(self) -> int:
         """The document position just after the text."""
-        return self.base + self.length + len(self._astral_offsets)
+        return self.base + self.length + len(self._extra_units)
 
     def position(self, offset: int) -> int:
         """The document position of code-point ``offset`` (clamped to the text)."""
         offset = min(max(offset, 0), self.length)
-        return self.base + offset + bisect_left(self._astral_offsets, offset)
+        # Extra units inserted before or at this offset: units before ``offset + i``.
+        low, high = 0, len(self._extra_units)
+        while low < high:
+            middle = (low + high) // 2
+            if self._extra_units[middle] - middle <= offset:
+                low = middle + 1
+            else:
+                high = middle
+        return self.base + offset + low
 
     def offset(self, position: int) -> int:
         """The code-point offset at document ``position`` (clamped to the text).
 
         A position before ``base`` gives 0; a position between the two halves of a surrogate
-        pair gives the offset of that character.
+        pair gives the offset of that character, the position of an object the offset after it.
         """
         units = min(max(position - self.base, 0), self.end - self.base)
-        before = bisect_left(self._astral_units, units)
-        if before and self._astral_units[before - 1] + 1 == units:
-            return self._astral_offsets[before - 1]
+        before = bisect_left(self._extra_units, units)
+        if before < len(self._extra_units) and self._extra_units[before] == units:
+            return self._extra_owner[before]
         return units - before
 
     def span(self, start: int, end: int) -> tuple[int, int]:

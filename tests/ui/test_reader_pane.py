@@ -24,7 +24,7 @@ from reader.ui.reader_pane import MEASURE, ZOOM_MAX, ZOOM_MIN, ReaderPane
 from reader.ui.textmap import TextMap
 from reader.ui.theme import DARK, LIGHT, THEME_NAMES, resolve
 from tests.conftest import seed_id
-from tests.ui.test_textmap import EMOJI, RARE_HAN, make_document
+from tests.ui.test_textmap import EMOJI, RARE_HAN, make_document, rendered_text
 
 WORDS = "harbour railway budget election festival museum drought vaccine orchestra glacier".split()
 
@@ -449,3 +449,94 @@ def test_the_view_follows_the_current_match(pane):
     pane.find_edit.setText("P90 ")
     assert pane.match_count() == 1
     assert is_in_view(pane, doc.text.index("P90 "))
+
+
+# Structure and images
+
+
+def structured_document(image: bytes) -> tuple:
+    from reader.core.models import Block, Mark
+
+    paragraphs = [
+        "Intro with bold words and a link.",
+        "Section",
+        "",
+        "First item",
+        "Second item",
+        "line one",
+        "line two",
+        "Year\tEvent",
+        "After the image there is this closing sentence.",
+    ]
+    blocks = (
+        Block(marks=(Mark(11, 15, "strong"), Mark(28, 32, "link", "https://example.org"))),
+        Block("h2"),
+        Block("image", src="pics/a.png"),
+        Block("li"),
+        Block("li", ordinal=2),
+        Block("code"),
+        Block("code"),
+        Block("row"),
+        Block(marks=(Mark(0, 5, "link", "javascript:alert(1)"),)),
+    )
+    doc = dataclasses.replace(
+        make_document("\n".join(paragraphs)),
+        blocks=blocks,
+        images={"pics/a.png": "f" * 64},
+    )
+    return doc, {"f" * 64: image}
+
+
+def png(width: int, height: int) -> bytes:
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QImage
+
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data())
+
+
+def test_structure_is_shown_and_offsets_still_map_past_an_image(pane):
+    doc, blobs = structured_document(png(3000, 400))
+    pane.browser.image_loader = blobs.get
+    pane.show_document(doc)
+    html = pane.browser.toHtml()
+    assert '<a href="https://example.org"' in html and "javascript" not in html
+    assert "font-weight:700" in html.replace(" ", "")  # the bold words
+    mapping = TextMap.at_end(
+        doc.text, pane.browser.document().characterCount(), [doc.text.index("\n\n") + 1]
+    )
+    # Every paragraph's text sits exactly where the map says, before and after the image.
+    offset = 0
+    for paragraph in doc.paragraphs:
+        start, end = mapping.span(offset, offset + len(paragraph))
+        assert rendered_text(pane, start, end) == paragraph
+        offset += len(paragraph) + 1
+    # The image is in the document, no wider than the text column.
+    block = pane.browser.document().findBlock(mapping.position(doc.text.index("\n\n") + 1) - 1)
+    fragment = next(iter(block)).fragment()
+    assert fragment.charFormat().isImageFormat()
+    image = pane.browser.document().resource(
+        QTextDocument.ResourceType.ImageResource,
+        QUrl(fragment.charFormat().toImageFormat().name()),
+    )
+    assert 0 < image.width() <= pane.browser.column_width()
+    # Highlights after the image fall on the right words.
+    closing = doc.text.index("closing")
+    pane.set_highlights([(closing, closing + len("closing"))])
+    assert selections(pane, pane.theme().hit) == ["closing"]
+    pane.set_annotations([(closing, closing + len("closing"), "yellow")])
+    pane.browser.selectAll()
+    assert pane.selected_span() == (0, len(doc.text))
+
+
+def test_an_image_missing_from_the_data_dir_does_not_shift_highlights(pane):
+    doc, _blobs = structured_document(b"")
+    pane.browser.image_loader = lambda digest: None
+    pane.show_document(doc)
+    closing = doc.text.index("closing")
+    pane.set_highlights([(closing, closing + len("closing"))])
+    assert selections(pane, pane.theme().hit) == ["closing"]
