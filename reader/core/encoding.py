@@ -132,10 +132,11 @@ def _detect(data: bytes) -> tuple[str, str]:
 
 def decode_as(data: bytes, encoding: str) -> str:
     """Decode with an encoding the user chose; undecodable bytes become U+FFFD."""
-    for bom, _ in _BOMS:
-        if data.startswith(bom):
-            data = data[len(bom) :]
-            break
+    if codecs.lookup(encoding).name not in ("utf-16", "utf-32"):  # those read their own BOM
+        for bom, _ in _BOMS:
+            if data.startswith(bom):
+                data = data[len(bom) :]
+                break
     return data.decode(encoding, errors="replace")
 
 

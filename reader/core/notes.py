@@ -209,15 +209,16 @@ class Notes:
         text = self.store.get(doc_id).text
         new_hash = text_hash(text)
         rows = self.store.rows(
-            "SELECT id, exact, prefix, suffix, start_pos, end_pos, text_hash FROM annotations"
+            "SELECT id, exact, prefix, suffix, start_pos, end_pos, text_hash, orphan"
+            " FROM annotations"
             " WHERE doc_id = ?",
             (doc_id,),
         )
         placed = orphaned = 0
         with self.store.transaction() as db:
             for row in rows:
-                if row["text_hash"] == new_hash:
-                    continue
+                if row["text_hash"] == new_hash and not row["orphan"]:
+                    continue  # an orphan is tried again: the text it was made on may be back
                 selector = Selector(
                     row["exact"],
                     row["prefix"],
