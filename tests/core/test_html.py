@@ -186,5 +186,5 @@ def test_a_web_archive_imports_with_its_images():
     ],
 )
 def test_broken_web_archives_are_refused_clearly(data):
-    with pytest.raises(ImportFailed, match="web archive|web page"):
+    with pytest.raises(ImportFailed, match=r"web archive|web page"):
         extract_bytes(data, "page.mhtml")
