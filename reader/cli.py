@@ -15,7 +15,8 @@ from typing import Any, TextIO
 
 from reader import __version__, paths
 from reader.core.errors import ReaderError
-from reader.core.library import ImportProgress, Library
+from reader.core.fetch import looks_like_url
+from reader.core.library import UNSET, ImportProgress, Library, text_encoding
 from reader.core.models import Document, DocumentSummary, ImportReport, SearchResult, TimelineBucket
 
 EXIT_OK = 0
@@ -54,8 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    imp = commands.add_parser("import", help="import files and folders")
-    imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    imp = commands.add_parser("import", help="import files, folders and web pages")
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        type=_path_or_url,
+        help="a file, a folder, or the http(s) address of a page to download once",
+    )
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     lst = commands.add_parser("list", help="list the documents")
@@ -84,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
         "reextract", help="extract documents again from their kept originals (keeps your edits)"
     )
     again.add_argument("ids", nargs="*", type=int, metavar="ID", help="documents (default: all)")
+    again.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="read the documents' text in this encoding from now on (gbk, big5, shift_jis, "
+        "windows-1252...); 'auto' detects it again",
+    )
 
     notes = commands.add_parser("annotations", help="export or import highlights and notes")
     notes_commands = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
@@ -101,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="restore a backup into an empty data dir")
     restore.add_argument("file", type=Path, metavar="FILE")
     return parser
+
+
+def _path_or_url(text: str) -> Path | str:
+    """A web address stays text (a Path would fold its "//"); anything else is a path."""
+    return text.strip() if looks_like_url(text) and not Path(text).exists() else Path(text)
 
 
 def _date(value: Any) -> str | None:
@@ -243,6 +261,7 @@ def _cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         ("Source", doc.source),
         ("By", doc.byline),
         ("Language", doc.language),
+        ("Encoding", _encoding_fact(library, doc)),
         ("Imported from", doc.imported_from),
     ]
     for label, value in facts:
@@ -342,18 +361,32 @@ def _cmd_annotations(library: Library, args: argparse.Namespace, out: TextIO) ->
     return EXIT_ERROR if problems else EXIT_OK
 
 
+def _encoding_fact(library: Library, doc: Document) -> str | None:
+    if doc.encoding and library.chosen_encoding(doc.id):
+        return f"{doc.encoding} (chosen)"
+    return doc.encoding
+
+
 def _cmd_reextract(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    encoding: str | None = None
+    how = ""
+    if args.encoding is not None:
+        if not args.ids:
+            raise ReaderError("--encoding needs the ids of the documents to read again.")
+        if args.encoding.lower() != "auto":
+            encoding = text_encoding(args.encoding)
+        how = f" as {encoding}" if encoding else " with their encoding detected"
     ids = args.ids or library.document_ids()
     failed = 0
     for doc_id in ids:
         try:
-            library.reextract(doc_id)
+            library.reextract(doc_id, UNSET if args.encoding is None else encoding)
         except ReaderError as exc:
             failed += 1
             out.write(f"  #{doc_id}: {exc}\n")
     library.sync_index()
     out.write(
-        f"Extracted {len(ids) - failed} document(s) again; corrections and annotations kept.\n"
+        f"Extracted {len(ids) - failed} document(s) again{how}; corrections and annotations kept.\n"
     )
     return EXIT_ERROR if failed else EXIT_OK
 

@@ -6,6 +6,7 @@ SQLite connection); a worker thread opens its own Library on the same data dir.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import enum
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 from whoosh.searching import Searcher
 
-from reader.core import importers, search
+from reader.core import fetch, importers, search
 from reader.core.blobs import BlobStore
 from reader.core.errors import ImportFailed, IndexBusyError, IndexNotReady, ReaderError
 from reader.core.images import ImageLoader, folder_loader, image_type, mapping_loader, with_images
@@ -39,6 +40,9 @@ from reader.core.store import Store, StoredImage, buckets_from_months
 DATABASE_NAME = "library.sqlite3"
 ORIGINALS_DIR = "originals"
 _SEEDED_KEY = "seeded"
+# Formats whose text is read in one encoding, which the user may choose instead of the detected
+# or declared one (for a web archive: its page's). An EPUB's parts are Unicode: nothing to choose.
+TEXT_FORMATS = frozenset({"text", "markdown", "html", "mhtml"})
 
 
 class _Unset(enum.Enum):
@@ -56,7 +60,7 @@ class ImportProgress:
 
     done: int
     total: int
-    path: Path
+    path: Path | str  # a file, or a web address
     outcome: str  # "imported", "duplicate" or "failed"
     message: str = ""
     doc_id: int | None = None
@@ -79,11 +83,21 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to import: given files as they are, folders walked for supported, visible files."""
+def text_encoding(name: str) -> str:
+    """Python's name of the text encoding called ``name``; raises ImportFailed for unknown names."""
+    try:
+        b"a".decode(name, "replace")  # also refuses codecs that are not text encodings (base64)
+        return codecs.lookup(name).name
+    except (LookupError, ValueError) as exc:
+        raise ImportFailed(f"Reader does not know the text encoding {name!r}") from exc
+
+
+def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path | str]:
+    """Files to import: given files and web addresses (str) as they are, folders walked for
+    supported, visible files."""
     suffixes = importers.supported_suffixes() - {""}
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, Path) and path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -164,19 +178,26 @@ class Library:
         return self.import_data(data, path.name, str(path.absolute()), folder_loader(path))
 
     def import_data(
-        self, data: bytes, name: str, origin: str, load: ImageLoader | None = None
+        self,
+        data: bytes,
+        name: str,
+        origin: str,
+        load: ImageLoader | None = None,
+        *,
+        encoding: str | None = None,
     ) -> list[tuple[int, bool]]:
         """Import the bytes of a file called ``name``, found at ``origin`` (a path or URL).
 
         Returns (document id, True if it was already in the library) for each article in it;
-        ``load`` reads the images it names. Raises ImportFailed; on failure nothing of the file
-        is left in the library.
+        ``load`` reads the images it names. ``encoding`` reads the text in that encoding (a web
+        server's charset), also when extracted again. Raises ImportFailed; on failure nothing of
+        the file is left in the library.
         """
         digest = hashlib.sha256(data).hexdigest()
         existing = self.store.find_duplicate(digest)
         if existing is not None:
             return [self._revive(existing)]
-        extracted = [with_images(doc, load) for doc in importers.extract_all(data, name)]
+        extracted = [with_images(doc, load) for doc in importers.extract_all(data, name, encoding)]
         results: list[tuple[int, bool]] = []
         kept = False
         for doc in extracted:
@@ -197,6 +218,8 @@ class Library:
                     previous, doc, text_hash, (digest, len(data)), images=images
                 )
                 self.notes.reanchor(previous)
+                if encoding is not None:
+                    self.store.set_chosen_encoding(previous, encoding)
                 results.append((previous, False))
                 continue
             doc_id = self.store.add_document(
@@ -207,8 +230,25 @@ class Library:
                 imported_from=origin,
                 images=images,
             )
+            if encoding is not None:
+                self.store.set_chosen_encoding(doc_id, encoding)
             results.append((doc_id, False))
         return results
+
+    def import_url(self, url: str, cancel: Cancel | None = None) -> list[tuple[int, bool]]:
+        """Download a web page and its images once, then import it like a file (import_data).
+
+        The address after redirects is the origin: importing it again once the page changed
+        updates the document. Raises ImportFailed (fetch.DownloadCancelled when cancelled).
+        """
+        download = fetch.fetch_page(url, cancel=cancel)
+        return self.import_data(
+            download.data,
+            fetch.document_name(download),
+            download.url,
+            fetch.page_loader(download.url, cancel=cancel),
+            encoding=fetch.charset_hint(download),
+        )
 
     def _keep(self, data: bytes) -> str:
         try:
@@ -236,13 +276,14 @@ class Library:
 
     def import_paths(
         self,
-        paths: Iterable[Path],
+        paths: Iterable[Path | str],
         progress: ProgressCallback | None = None,
         cancel: Cancel | None = None,
         *,
         sync_index: bool = True,
     ) -> ImportReport:
-        """Import files and folders; a failed file is reported and the rest still import."""
+        """Import files, folders and web addresses (str); a failed one is reported and the rest
+        still import."""
         files = list(expand_paths(paths))
         report = ImportReport()
         for number, path in enumerate(files, start=1):
@@ -251,7 +292,13 @@ class Library:
                 break
             doc_id: int | None = None
             try:
-                results = self.import_file(path)
+                if isinstance(path, str):
+                    results = self.import_url(path, cancel)
+                else:
+                    results = self.import_file(path)
+            except fetch.DownloadCancelled:
+                report.cancelled = True
+                break
             except ImportFailed as exc:
                 report.failures.append(ImportFailure(path, str(exc)))
                 outcome, message = "failed", str(exc)
@@ -397,13 +444,25 @@ class Library:
         """Run extraction again on the kept original; the user's corrections are kept.
 
         ``encoding`` reads the original in that encoding from now on (None: detect it again);
-        left out, the encoding the user chose before (if any) still applies.
+        left out, the encoding the user chose before (if any) still applies. Raises
+        ImportFailed for an unknown encoding, or a format that has none to choose (EPUB).
         """
         doc = self.store.get(doc_id)
+        if isinstance(encoding, str):
+            encoding = text_encoding(encoding)
+            if doc.format not in TEXT_FORMATS:
+                raise ImportFailed(
+                    f"{doc.format.upper()} documents have no text encoding to choose"
+                )
         chosen = self.store.chosen_encoding(doc_id) if encoding is UNSET else encoding
         data = self.blobs.get(doc.original_sha256)
         name = source_name(doc.imported_from)
-        documents = importers.extract_all(data, name, chosen)
+        try:
+            documents = importers.extract_all(data, name, chosen)
+        except ImportFailed as exc:
+            if chosen is None:
+                raise
+            raise ImportFailed(f"read as {chosen}, {exc}") from exc
         extracted = next((d for d in documents if d.part == doc.part), documents[0])
         kept = {
             ref: self.blobs.get(image.sha256) for ref, image in self.store.images(doc_id).items()
@@ -418,6 +477,19 @@ class Library:
         if encoding is not UNSET:
             self.store.set_chosen_encoding(doc_id, encoding)
         self.notes.reanchor(doc_id)
+
+    def chosen_encoding(self, doc_id: int) -> str | None:
+        """The encoding chosen to read a document in, Python's name for it (None: detected)."""
+        self.store.get(doc_id)
+        chosen = self.store.chosen_encoding(doc_id)
+        try:
+            return text_encoding(chosen) if chosen else None
+        except ImportFailed:
+            return chosen  # as a web server named it, unknown to Python
+
+    def encoding_choosable(self, doc_id: int) -> bool:
+        """True if the document was read from text whose encoding the user may choose."""
+        return self.store.get(doc_id).format in TEXT_FORMATS
 
     def image(self, sha256: str) -> bytes:
         """The bytes of a kept image (Document.images gives their addresses)."""

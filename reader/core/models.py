@@ -200,9 +200,9 @@ class TimelineBucket:
 
 @dataclass(frozen=True, slots=True)
 class ImportFailure:
-    """A file that was not imported and why."""
+    """A file (or web address) that was not imported and why."""
 
-    path: Path
+    path: Path | str
     reason: str
 
 
@@ -211,7 +211,7 @@ class ImportReport:
     """What a batch import did, file by file."""
 
     imported: list[int] = field(default_factory=list)
-    duplicates: list[tuple[Path, int]] = field(default_factory=list)
+    duplicates: list[tuple[Path | str, int]] = field(default_factory=list)
     failures: list[ImportFailure] = field(default_factory=list)
     cancelled: bool = False
     index_pending: int = 0

@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from reader.core import exchange
-from reader.core.encoding import decode
+from reader.core.encoding import decode_with
 from reader.core.errors import ImportFailed, ReaderError
-from reader.core.library import Library
+from reader.core.library import UNSET, Library, _Unset
 from reader.core.models import (
     Annotation,
     Bookmark,
@@ -128,13 +128,36 @@ class LibraryController(QObject):
         except ReaderError:
             return None
 
-    def original_text(self, doc_id: int) -> str:
-        """The imported file as text, decoded as it was for import."""
-        data = self.library.original(doc_id)
+    def image(self, sha256: str) -> bytes | None:
+        """The bytes of a document's kept image (None if it went missing from the data dir)."""
         try:
-            return decode(data)[0]
-        except ImportFailed:
-            return data.decode("utf-8", errors="replace")
+            return self.library.image(sha256)
+        except OSError:
+            return None
+
+    def original_text(self, doc_id: int) -> str:
+        """The imported file as text, decoded as it was for import (or as the user chose)."""
+        data = self.library.original(doc_id)
+        for encoding in (self.library.chosen_encoding(doc_id), None):
+            try:
+                return decode_with(data, encoding)[0]
+            except ImportFailed:
+                continue
+        return data.decode("utf-8", errors="replace")
+
+    def chosen_encoding(self, doc_id: int) -> str | None:
+        """The encoding the user chose for a document (None: detected, or no such document)."""
+        try:
+            return self.library.chosen_encoding(doc_id)
+        except ReaderError:
+            return None
+
+    def encoding_choosable(self, doc_id: int) -> bool:
+        """True if the document's text encoding can be chosen (text files, not EPUB)."""
+        try:
+            return self.library.encoding_choosable(doc_id)
+        except ReaderError:
+            return False
 
     def match_spans(self, doc_id: int) -> list[tuple[int, int]]:
         """Where the current search matches in a document (empty without a search)."""
@@ -305,10 +328,14 @@ class LibraryController(QObject):
         """True for a bookmarked document."""
         return doc_id in self.library.notes.bookmarked_ids()
 
-    def reextract(self, doc_id: int) -> None:
-        """Extract a document again from its original; annotations are re-anchored."""
+    def reextract(self, doc_id: int, encoding: str | _Unset | None = UNSET) -> None:
+        """Extract a document again from its original; annotations are re-anchored.
+
+        ``encoding`` reads the original in that encoding from now on (None: detect it again).
+        An article is kilobytes: this takes milliseconds, like a metadata correction.
+        """
         try:
-            self.library.reextract(doc_id)
+            self.library.reextract(doc_id, encoding)
         except ReaderError as exc:
             self.message.emit(str(exc))
             return
@@ -316,7 +343,14 @@ class LibraryController(QObject):
         self.annotations_changed.emit(doc_id)
         self.library_changed.emit()
         self._sync_requested.emit()
-        self.message.emit("Extracted again; your corrections and annotations are kept.")
+        if encoding is UNSET:
+            self.message.emit("Extracted again; your corrections and annotations are kept.")
+            return
+        doc = self.library.document(doc_id)
+        how = f"as {doc.encoding}" if encoding else f"in the encoding detected ({doc.encoding})"
+        orphans = sum(a.orphan for a in self.library.notes.find(doc_id))
+        lost = f" {orphans} highlight(s) no longer in the text are kept aside." if orphans else ""
+        self.message.emit(f"Read again {how}; your corrections and annotations are kept.{lost}")
 
     def delete(self, ids: list[int]) -> None:
         """Move documents to the trash (undo_delete brings them back)."""
@@ -348,6 +382,10 @@ class LibraryController(QObject):
     def import_paths(self, paths: list[Path]) -> None:
         """Import files and folders in the background."""
         self._import_requested.emit(paths)
+
+    def import_url(self, url: str) -> None:
+        """Download a web page and its images once and import them, in the background."""
+        self._import_requested.emit([url])
 
     def cancel(self) -> None:
         """Cancel the running import."""

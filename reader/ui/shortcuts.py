@@ -22,6 +22,8 @@ class Shortcut:
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("import_files", "Import files…", (Key.Open,), "Library"),
     Shortcut("import_folder", "Import folder…", ("Ctrl+Shift+O",), "Library"),
+    # Ctrl+L, the browsers' address bar, goes to the document list here.
+    Shortcut("import_url", "Import from URL…", ("Ctrl+Shift+L",), "Library"),
     Shortcut("export_notes", "Export annotations…", ("Ctrl+Shift+E",), "Library"),
     Shortcut("quit", "Quit", (Key.Quit, "Ctrl+Q"), "Library"),
     # Ctrl+F is the standard Find, which searches the open article; Ctrl+Shift+F is the usual

@@ -19,7 +19,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QHelpEvent,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -45,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
+from reader.core.importers import supported_suffixes
 from reader.core.models import Annotation, Bookmark, ImportReport, SearchResult, TimelineBucket
 from reader.core.notes import COLORS
 from reader.ui.annotations_panel import AnnotationsPanel
@@ -56,9 +60,35 @@ from reader.ui.models import DocumentListModel, TimelineModel
 from reader.ui.reader_pane import ReaderPane
 from reader.ui.search_bar import SearchBar
 from reader.ui.shortcuts import by_action, key_sequences
+from reader.ui.url_dialog import ask_url
 
 SORT_ORDERS = (("date", "Newest first"), ("title", "Title"), ("source", "Source"))
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("sepia", "Sepia"), ("dark", "Dark"))
+# Edit ▸ Text Encoding: Python's codec names, labelled as browsers label them. Like browsers
+# (the WHATWG Encoding Standard), the legacy names read as the superset real files are in.
+ENCODINGS = (
+    ("utf-8", "Unicode (UTF-8)"),
+    ("utf-16", "Unicode (UTF-16)"),
+    ("cp1252", "Western (windows-1252)"),
+    ("iso8859-15", "Western (ISO-8859-15)"),
+    ("cp1250", "Central European (windows-1250)"),
+    ("iso8859-2", "Central European (ISO-8859-2)"),
+    ("cp1251", "Cyrillic (windows-1251)"),
+    ("koi8-r", "Cyrillic (KOI8-R)"),
+    ("koi8-u", "Cyrillic (KOI8-U)"),
+    ("iso8859-7", "Greek (ISO-8859-7)"),
+    ("cp1254", "Turkish (windows-1254)"),
+    ("cp1255", "Hebrew (windows-1255)"),
+    ("cp1256", "Arabic (windows-1256)"),
+    ("cp874", "Thai (windows-874)"),
+    ("cp1258", "Vietnamese (windows-1258)"),
+    ("gb18030", "Simplified Chinese (GBK/GB18030)"),
+    ("big5", "Traditional Chinese (Big5)"),
+    ("cp932", "Japanese (Shift_JIS)"),
+    ("euc_jp", "Japanese (EUC-JP)"),
+    ("iso2022_jp", "Japanese (ISO-2022-JP)"),
+    ("cp949", "Korean (EUC-KR)"),
+)
 FIRST_RUN_HINT = (
     "Import your own articles with File ▸ Import files… or by dropping files and folders here."
 )
@@ -109,6 +139,7 @@ class MainWindow(QMainWindow):
             self.sort_combo.addItem(label, key)
 
         self.reader = ReaderPane()
+        self.reader.browser.image_loader = self.controller.image
         self.annotations_panel = AnnotationsPanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_panel)
         self.annotations_panel.hide()
@@ -167,6 +198,7 @@ class MainWindow(QMainWindow):
         handlers: dict[str, Callable[[], object]] = {
             "import_files": self.import_files,
             "import_folder": self.import_folder,
+            "import_url": self.import_url,
             "export_notes": self.export_annotations,
             "quit": self.close,
             "focus_search": self.search_bar.focus,
@@ -214,11 +246,30 @@ class MainWindow(QMainWindow):
             action = QAction(label, self, checkable=True)
             action.triggered.connect(lambda _checked=False, k=key: self.set_order(k))
             self.sort_actions[key] = action
+        self.encoding_group = QActionGroup(self)  # exclusive: one encoding is in use
+        self.encoding_actions: dict[str | None, QAction] = {}
+        for encoding, label in ((None, "Detect automatically"), *ENCODINGS):
+            action = QAction(label, self.encoding_group, checkable=True)
+            action.triggered.connect(lambda _checked=False, e=encoding: self.choose_encoding(e))
+            self.encoding_actions[encoding] = action
+        # An encoding chosen on the command line that the menu does not list.
+        self.other_encoding_action = QAction(self.encoding_group, checkable=True)
+        self.other_encoding_action.triggered.connect(
+            lambda: self.choose_encoding(self.other_encoding_action.text())
+        )
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         menus: dict[str, list[str | None]] = {
-            "&File": ["import_files", "import_folder", None, "export_notes", None, "quit"],
+            "&File": [
+                "import_files",
+                "import_folder",
+                "import_url",
+                None,
+                "export_notes",
+                None,
+                "quit",
+            ],
             "&Edit": [
                 "undo",
                 None,
@@ -263,6 +314,10 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 else:
                     menu.addAction(self.commands[name])
+                if name == "reextract":
+                    menu.addMenu(self._encoding_menu())
+            if title == "&Edit":
+                menu.aboutToShow.connect(self._update_encoding_menu)
             if title == "&View":
                 menu.addSeparator()
                 sort_menu = menu.addMenu("&Sort by")
@@ -271,6 +326,15 @@ class MainWindow(QMainWindow):
                 theme_menu = menu.addMenu("&Theme")
                 for action in self.theme_actions.values():
                     theme_menu.addAction(action)
+
+    def _encoding_menu(self) -> QMenu:
+        self.encoding_menu = QMenu("Text &Encoding", self)
+        actions = list(self.encoding_actions.values())
+        self.encoding_menu.addAction(actions[0])
+        self.encoding_menu.addSeparator()
+        self.encoding_menu.addActions([*actions[1:], self.other_encoding_action])
+        self._update_encoding_menu()
+        return self.encoding_menu
 
     def _connect_signals(self) -> None:
         self.search_bar.query_changed.connect(self._on_search_bar_query_changed)
@@ -429,6 +493,7 @@ class MainWindow(QMainWindow):
         self.current_id = doc_id
         self.commands["show_original"].setChecked(False)
         self.reader.show_document(doc)
+        self._update_encoding_menu()
         self.reader.set_highlights(self.controller.match_spans(doc_id))
         self._refresh_annotations()
         self.reader.set_reading_position(doc.read_position)
@@ -485,14 +550,21 @@ class MainWindow(QMainWindow):
 
     def import_files(self) -> None:
         """Ask for files to import."""
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(supported_suffixes()) if suffix)
         files, _ = QFileDialog.getOpenFileNames(
             self,
             "Import articles",
             str(Path.home()),
-            "Articles (*.txt *.text *.md *.markdown *.html *.htm *.xhtml);;All files (*)",
+            f"Articles ({patterns});;All files (*)",
         )
         if files:
             self.controller.import_paths([Path(f) for f in files])
+
+    def import_url(self) -> None:
+        """Ask for a web page's address, then download and import it (it opens when done)."""
+        url = ask_url(self)
+        if url:
+            self.controller.import_url(url)
 
     def import_folder(self) -> None:
         """Ask for a folder to import."""
@@ -519,6 +591,29 @@ class MainWindow(QMainWindow):
         if self.current_id is not None:
             self.controller.reextract(self.current_id)
             self.open_document(self.current_id)
+
+    def choose_encoding(self, encoding: str | None) -> None:
+        """Read the open document again in this text encoding (None: detect it again)."""
+        if self.current_id is not None:
+            self.controller.reextract(self.current_id, encoding)
+            self.open_document(self.current_id)  # also shows which encoding is in use
+        self._update_encoding_menu()
+
+    def _update_encoding_menu(self) -> None:
+        """Check the encoding in use; disabled without a document, or for one with none (EPUB)."""
+        doc = self.controller.document(self.current_id) if self.current_id is not None else None
+        if doc is not None and not self.controller.encoding_choosable(doc.id):
+            doc = None
+        self.encoding_menu.menuAction().setEnabled(doc is not None)
+        self.encoding_group.setEnabled(doc is not None)
+        chosen = self.controller.chosen_encoding(doc.id) if doc is not None else None
+        detected = f" ({doc.encoding})" if doc is not None and doc.encoding and not chosen else ""
+        self.encoding_actions[None].setText(f"Detect automatically{detected}")
+        other = chosen is not None and chosen not in self.encoding_actions
+        self.other_encoding_action.setVisible(other)
+        self.other_encoding_action.setText(chosen if other and chosen else "")
+        current = self.other_encoding_action if other else self.encoding_actions[chosen]
+        current.setChecked(True)
 
     def delete_selected(self) -> None:
         """Delete the selected documents (Ctrl+Z brings them back)."""
@@ -762,7 +857,10 @@ class MainWindow(QMainWindow):
             self.controller.save_position(self.current_id, position)
 
     def _on_reader_link_activated(self, url: QUrl) -> None:
-        self.statusBar().showMessage(f"Links are not opened automatically: {url.toString()}", 8000)
+        # A click is the user's own request: the link opens in their web browser.
+        if url.scheme().lower() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+            self.statusBar().showMessage(f"Opened {url.toString()} in your browser", 5000)
 
     def _on_controller_library_changed(self) -> None:
         self.reload()
@@ -818,13 +916,31 @@ class MainWindow(QMainWindow):
     def _on_controller_import_finished(self, report: ImportReport) -> None:
         if report.failures or report.cancelled:
             ImportSummaryDialog(report, self).open()
-        self.statusBar().showMessage(
+        text = (
             f"Imported {len(report.imported)} document{'s' * (len(report.imported) != 1)}"
             + (f", {len(report.failures)} failed" if report.failures else "")
             + (" (cancelled)" if report.cancelled else "")
-            + ".",
-            10000,
+            + "."
         )
+        if len(report.failures) == 1 and isinstance(report.failures[0].path, str):
+            text = f"Could not import {report.failures[0].path}: {report.failures[0].reason}."
+        self.statusBar().showMessage(text, 10000)
+        web_page = self._web_page_imported(report)
+        if web_page is not None:
+            if not self.list_model.is_search():
+                self._pending_open = web_page  # selected in the list once it has reloaded
+            self.open_document(web_page)
+
+    def _web_page_imported(self, report: ImportReport) -> int | None:
+        """The document a web page's import brought (new or already there), to open it."""
+        for path, doc_id in report.duplicates:
+            if isinstance(path, str):
+                return doc_id
+        if report.imported:
+            doc = self.controller.document(report.imported[0])
+            if doc is not None and doc.imported_from.startswith(("http://", "https://")):
+                return doc.id
+        return None
 
     def _on_controller_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)

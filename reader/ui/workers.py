@@ -106,8 +106,9 @@ class WriterWorker(QObject):
         return self.cancel_event.is_set() or self.stop_event.is_set()
 
     @Slot(list)
-    def import_paths(self, paths: list[Path]) -> None:
-        """Import files and folders, announcing documents as they arrive, then index them."""
+    def import_paths(self, paths: list[Path | str]) -> None:
+        """Import files, folders and web addresses (str), announcing documents as they arrive,
+        then index them."""
         self.cancel_event.clear()
         self.busy_changed.emit(True)
         fresh: list[int] = []
@@ -115,7 +116,8 @@ class WriterWorker(QObject):
 
         def on_progress(step: ImportProgress) -> None:
             nonlocal last_announce
-            self.progress.emit(f"Importing {step.path.name}", step.done, step.total)
+            name = step.path.name if isinstance(step.path, Path) else step.path
+            self.progress.emit(f"Importing {name}", step.done, step.total)
             if step.outcome == "imported" and step.doc_id is not None:
                 fresh.append(step.doc_id)
             if fresh and time.monotonic() - last_announce >= _ANNOUNCE_SECONDS:
@@ -123,6 +125,9 @@ class WriterWorker(QObject):
                 fresh.clear()
                 last_announce = time.monotonic()
 
+        urls = [path for path in paths if isinstance(path, str)]
+        if urls:  # a download says nothing until it is done: tell what is going on
+            self.progress.emit(f"Downloading {urls[0]}", 0, len(paths))
         try:
             library = self._open()
             report = library.import_paths(
