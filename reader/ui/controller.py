@@ -379,8 +379,8 @@ class LibraryController(QObject):
         self._sync_requested.emit()
         return ids
 
-    def import_paths(self, paths: list[Path]) -> None:
-        """Import files and folders in the background."""
+    def import_paths(self, paths: list[Path | str]) -> None:
+        """Import files and folders (and web addresses, as str) in the background."""
         self._import_requested.emit(paths)
 
     def import_url(self, url: str) -> None:

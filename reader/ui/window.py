@@ -822,13 +822,14 @@ class MainWindow(QMainWindow):
     # -- drag and drop ------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        if _dropped(event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.controller.import_paths(paths)
+        """Files and folders import; a link dragged from a web browser is downloaded once."""
+        items = _dropped(event.mimeData().urls())
+        if items:
+            self.controller.import_paths(items)
             event.acceptProposedAction()
 
     # -- slots --------------------------------------------------------------------------------
@@ -944,3 +945,14 @@ class MainWindow(QMainWindow):
 
     def _on_controller_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
+
+
+def _dropped(urls: list[QUrl]) -> list[Path | str]:
+    """What a drop holds that Reader can import: local files and folders, web addresses."""
+    items: list[Path | str] = []
+    for url in urls:
+        if url.isLocalFile():
+            items.append(Path(url.toLocalFile()))
+        elif url.scheme().lower() in ("http", "https") and url.host():
+            items.append(url.toString())
+    return items
