@@ -114,33 +114,38 @@ class BlockBuilder:
 
 def _collapse(text: str, marks: list[Mark]) -> tuple[str, tuple[Mark, ...]]:
     """Collapse runs of whitespace to one space and trim, moving the marks along."""
-    out: list[str] = []
-    new_at: list[int] = []  # new offset of every old offset (and of the end)
-    space = True  # at the start, leading space is dropped
-    for char in text:
-        new_at.append(len(out))
-        if char.isspace():
-            if not space:
-                out.append(" ")
+    cleaned = " ".join(text.split())
+    if not marks:
+        return cleaned, ()
+    # The new offset of every mark boundary: the collapsed length of the text before it (a
+    # trailing space counts, leading ones do not), measured piece by piece in C.
+    new_at: dict[int, int] = {}
+    position, length, space = 0, 0, True  # space: at the start, or just after a space
+    for offset in sorted({m.start for m in marks} | {m.end for m in marks}):
+        piece = text[position:offset]
+        if piece:
+            words = piece.split()
+            if not words:
+                length += 0 if space else 1
                 space = True
-        else:
-            out.append(char)
-            space = False
-    new_at.append(len(out))
-    while out and out[-1] == " ":
-        out.pop()
-    length = len(out)
+            else:
+                length += (0 if space or not piece[0].isspace() else 1) + len(" ".join(words))
+                space = piece[-1].isspace()
+                length += 1 if space else 0
+        new_at[offset] = length
+        position = offset
+    size = len(cleaned)
     merged: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
     for mark in marks:
-        start, end = min(new_at[mark.start], length), min(new_at[mark.end], length)
-        while start < end and out[start] == " ":
+        start, end = min(new_at[mark.start], size), min(new_at[mark.end], size)
+        while start < end and cleaned[start] == " ":
             start += 1
-        while end > start and out[end - 1] == " ":
+        while end > start and cleaned[end - 1] == " ":
             end -= 1
         if start < end:
             spans = merged.setdefault((mark.kind, mark.href), [])
             last = spans[-1][1] if spans else -2
-            if last >= start or (last == start - 1 and out[last] == " "):
+            if last >= start or (last == start - 1 and cleaned[last] == " "):
                 spans[-1] = (spans[-1][0], max(spans[-1][1], end))
             else:
                 spans.append((start, end))
@@ -150,4 +155,4 @@ def _collapse(text: str, marks: list[Mark]) -> tuple[str, tuple[Mark, ...]]:
         for start, end in spans
     ]
     result.sort(key=lambda m: (m.start, -m.end))
-    return "".join(out), tuple(result)
+    return cleaned, tuple(result)

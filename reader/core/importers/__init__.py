@@ -15,6 +15,8 @@ from reader.core.models import ExtractedDocument
 
 # An article is kilobytes; a 10 MB text file is a book or a log, slow to index and to show.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# An EPUB is a ZIP of text and images: illustrated books and news issues run to tens of MB.
+MAX_EPUB_BYTES = 100 * 1024 * 1024
 
 # Known binary formats by their first bytes, so that the message can name what the file is.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -50,31 +52,34 @@ class Importer:
 
 
 def _registry() -> list[Importer]:
-    from reader.core.importers import html, markdown, mhtml, text
+    from reader.core.importers import epub, html, markdown, mhtml, text
 
-    return [html.IMPORTER, markdown.IMPORTER, mhtml.IMPORTER, text.IMPORTER]
+    return [html.IMPORTER, markdown.IMPORTER, mhtml.IMPORTER, epub.IMPORTER, text.IMPORTER]
 
 
 def read_file(path: Path) -> bytes:
     """Read a file to import, refusing what cannot be an article before reading it all."""
+    limit, what = MAX_FILE_BYTES, "articles"
+    if path.suffix.lower() == ".epub":
+        limit, what = MAX_EPUB_BYTES, "EPUBs"
     try:
         if path.is_dir():
             raise ImportFailed("it is a folder, not a file")
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limit:
             raise ImportFailed(
                 f"it is too large ({size / 1_048_576:.1f} MB; "
-                f"Reader imports articles up to {MAX_FILE_BYTES // 1_048_576} MB)"
+                f"Reader imports {what} up to {limit // 1_048_576} MB)"
             )
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except FileNotFoundError as exc:
         raise ImportFailed("the file does not exist") from exc
     except PermissionError as exc:
         raise ImportFailed("Reader is not allowed to read it") from exc
     except OSError as exc:
         raise ImportFailed(f"it could not be read ({exc.strerror or exc})") from exc
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > limit:
         raise ImportFailed("it is too large (it grew while being read)")
     return data
 
@@ -84,12 +89,17 @@ def sniff(data: bytes, name: str) -> Importer:
     if not data.strip():
         raise ImportFailed("the file is empty")
     head = data[:1024]
+    suffix = Path(name).suffix.lower()
+    importers = _registry()
+    epub = next(i for i in importers if i.name == "epub")
+    if head.startswith(b"PK\x03\x04") and (suffix == ".epub" or _says_epub(data)):
+        return epub
     for magic, description in _MAGIC:
         if head.startswith(magic):
             raise ImportFailed(f"it is {description}, which Reader cannot import yet")
-    suffix = Path(name).suffix.lower()
+    if suffix == ".epub":
+        return epub  # it says why this is no EPUB
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    importers = _registry()
     if suffix in (".mhtml", ".mht") or (
         b"multipart/related" in lowered and (b"mime-version:" in lowered or b"from:" in lowered)
     ):
@@ -100,6 +110,17 @@ def sniff(data: bytes, name: str) -> Importer:
         if suffix in importer.suffixes:
             return importer
     return importers[-1]  # anything else that decodes as text is read as plain text
+
+
+def _says_epub(data: bytes) -> bool:
+    """True for a ZIP whose first member is ``mimetype`` holding ``application/epub+zip``."""
+    name_length = int.from_bytes(data[26:28], "little")
+    extra_length = int.from_bytes(data[28:30], "little")
+    start = 30 + name_length + extra_length
+    return (
+        data[30 : 30 + name_length] == b"mimetype"
+        and data[start : start + 20] == b"application/epub+zip"
+    )
 
 
 def extract_all(data: bytes, name: str, encoding: str | None = None) -> list[ExtractedDocument]:
