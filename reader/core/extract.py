@@ -134,6 +134,7 @@ _ALNUM_ID = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*\d)\w{6,}\b")
 _BIG_NUMBER = re.compile(r"(?<![\d,.])\b(?!(?:19|20)\d\d\b)\d{3,}\b(?![,.]\d)")
 
 _HEADER_LIMIT = 40
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MAX_TITLE_CHARS = 300
 
 
@@ -567,6 +568,7 @@ def extract_article(
     title: str | None = None,
     authored: bool = False,
     layout: Sequence[Block] = (),
+    keep_structure: bool = False,
 ) -> ExtractedDocument:
     """Extract title, date, source, byline, language and clean paragraphs from article text.
 
@@ -574,13 +576,23 @@ def extract_article(
     when the format says which it is; ``fallback_title`` is used when nothing looks like one.
     ``authored`` text (Markdown) was written as it is, not copied off a page: its closing lines
     are kept even when they do not read like sentences. ``layout`` gives the paragraphs' blocks;
-    those of the kept paragraphs are returned with them.
+    those of the kept paragraphs are returned with them. With ``keep_structure`` the layout was
+    written by the author (Markdown): its headings (but the title), list items, quotes, code,
+    table rows and images are text as written, never navigation, and a title made up from the
+    first sentence leaves that sentence in the text.
     """
     today = today or dt.date.today()
     paras = list(paragraphs) if paragraphs is not None else paragraphs_from_text(text)
     blocks = [_Block(p, i) for i, p in enumerate(paras)]
     for block in blocks:
         _classify(block)
+    structured = keep_structure and len(layout) == len(blocks)
+    headings = {i for i, b in enumerate(layout) if structured and b.kind in _HEADINGS}
+    for i, shown in enumerate(layout if structured else ()):
+        if shown.kind != "p":
+            blocks[i].kind = "fixed"
+            if i not in headings:
+                blocks[i].dates = []  # a date in a list or a table is not the article's
     _mark_neighbours(blocks)
 
     window = blocks[: _HEADER_LIMIT + 1]
@@ -606,7 +618,7 @@ def extract_article(
                 candidates.append(_Candidate(tail, block))
             elif block.kind == "text":
                 candidates.append(_Candidate(block.text, block))
-        if not candidates and body and body[0].kind != "prose":
+        if not candidates and body and body[0].kind not in ("prose", "fixed"):
             candidates.append(_Candidate(body[0].text, body[0]))
         lead_block = next((b for b in body if b.kind == "prose"), None)
         lead_in = _LEAD_IN_HEADLINE.match(lead_block.text) if lead_block else None
@@ -620,6 +632,7 @@ def extract_article(
         if candidates:
             chosen = max(candidates, key=lambda c: c.score)
             title = chosen.text
+    made_up = not title
     if not title:
         title = _fallback_title(paras, fallback_title)
     title = title[:_MAX_TITLE_CHARS].strip()
@@ -649,7 +662,7 @@ def extract_article(
         last_prose = len(blocks)
     in_list = False
     for block in body:
-        if block.kind == "prose":
+        if block.kind in ("prose", "fixed"):
             in_list = False
         elif block.kind == "nav" and block.index > body_start:
             in_list = True
@@ -665,13 +678,19 @@ def extract_article(
         else set()
     )
     for block in blocks:
-        if block.index in images:  # an image is part of the article wherever it stands
+        is_title = (block.text.casefold() == title_key and not (structured and made_up)) or (
+            chosen is not None and chosen.whole_block and block is chosen.block
+        )
+        # An image is part of the article wherever it stands, and so is the author's structure.
+        if block.index in images or (block.kind == "fixed" and block.index not in headings):
             kept.append(block.text)
             kept_at.append(block.index)
             continue
-        is_title = block.text.casefold() == title_key or (
-            chosen is not None and chosen.whole_block and block is chosen.block
-        )
+        if block.index in headings:
+            if not is_title:
+                kept.append(block.text)
+                kept_at.append(block.index)
+            continue
         if block.index < body_start:
             related = (
                 block.kind == "text"
@@ -723,7 +742,7 @@ def extract_article(
 
 
 def _fallback_title(paragraphs: Sequence[str], fallback: str) -> str:
-    for paragraph in paragraphs:
+    for paragraph in filter(None, paragraphs):  # an image's paragraph is empty
         sentence = re.split(r"(?<=[.!?。！？])\s+", paragraph, maxsplit=1)[0]
         if len(sentence) <= 120:
             return sentence
