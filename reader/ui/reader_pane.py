@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -266,6 +267,9 @@ class _ArticleView(QTextBrowser):
         self.measure: int | None = MEASURE
         # Gives the bytes of a kept image by its content address (set by the window).
         self.image_loader: Callable[[str], bytes | None] | None = None
+        # Document positions of the images shown, and the column width they were fitted to.
+        self.image_positions: list[int] = []
+        self._fitted_width = -1
 
     def loadResource(self, resource_type: int, name: QUrl | str) -> Any:
         """Load local resources only; a remote one (or a file on another host) is empty.
@@ -276,12 +280,7 @@ class _ArticleView(QTextBrowser):
         if url.scheme() == IMAGE_SCHEME:
             data = self.image_loader(url.path()) if self.image_loader is not None else None
             image = QImage.fromData(data) if data else QImage()
-            if image.isNull():
-                return QByteArray()
-            width = self.column_width()
-            if width > 0 and image.width() > width:
-                image = image.scaledToWidth(int(width), Qt.TransformationMode.SmoothTransformation)
-            return image
+            return QByteArray() if image.isNull() else image
         if url.scheme().lower() in _LOCAL_SCHEMES and url.host().lower() in _LOCAL_HOSTS:
             return super().loadResource(resource_type, url)
         # Not None: for a null answer QTextDocument would try to open the URL as a file itself.
@@ -291,7 +290,32 @@ class _ArticleView(QTextBrowser):
         top = self.top_position()
         super().resizeEvent(event)
         self.update_margins()
+        if self.image_positions and self.column_width() != self._fitted_width:
+            self.fit_images()
         self.scroll_to_top(top)
+
+    def fit_images(self) -> None:
+        """Show each image at its own size, or scaled down to the column when it is wider."""
+        column = self.column_width()
+        self._fitted_width = column
+        document = self.document()
+        for position in self.image_positions:
+            cursor = QTextCursor(document)
+            cursor.setPosition(position)
+            cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+            format_ = cursor.charFormat()
+            if not format_.isImageFormat():
+                continue
+            image_format = format_.toImageFormat()
+            image = document.resource(
+                QTextDocument.ResourceType.ImageResource, QUrl(image_format.name())
+            )
+            if not isinstance(image, QImage) or image.isNull():
+                continue
+            width = float(min(image.width(), max(column, 1)))
+            image_format.setWidth(width)
+            image_format.setHeight(width * image.height() / max(image.width(), 1))
+            cursor.setCharFormat(image_format)
 
     def _side_margin(self) -> float:
         font = self.document().defaultFont()
@@ -531,6 +555,7 @@ class ReaderPane(QWidget):
         self._current_match = -1
         self.browser.measure = None
         self.browser.setPlainText(self._text)
+        self.browser.image_positions = []
         self._map = TextMap(self._text)
         self._apply_font()
         self.browser.update_margins()
@@ -550,6 +575,7 @@ class ReaderPane(QWidget):
         self._map = TextMap("")
         self._hits, self._current_hit = [], -1
         self._current_match = -1
+        self.browser.image_positions = []
         self.browser.clear()
         self._refind()
 
@@ -558,10 +584,13 @@ class ReaderPane(QWidget):
         document.setDefaultStyleSheet(
             _stylesheet(self._theme, QFontInfo(self.browser.font()).pixelSize())
         )
-        self.browser.update_margins()  # images are scaled to the column: know it first
         self.browser.setHtml(article_html(doc))
-        self._map = TextMap.at_end(doc.text, document.characterCount(), image_offsets(doc))
+        offsets = image_offsets(doc)
+        self._map = TextMap.at_end(doc.text, document.characterCount(), offsets)
         self.browser.update_margins()
+        # An image stands just before the offset it is recorded at.
+        self.browser.image_positions = [self._map.position(offset) - 1 for offset in offsets]
+        self.browser.fit_images()
         self._update_selections()
 
     @contextmanager
