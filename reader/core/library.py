@@ -347,7 +347,13 @@ class Library:
     def sync_index(
         self, progress: IndexProgress | None = None, cancel: Cancel | None = None
     ) -> int:
-        """Index what is queued; raises IndexBusyError if another process holds the index."""
+        """Index what is queued; raises IndexBusyError if another process holds the index.
+
+        A library whose index was never built (or was deleted) gets it built from the store.
+        """
+        if not self.index.exists():
+            self.rebuild_index(progress, cancel)
+            return self.store.count()
         return self.index.sync(self.store, progress, cancel)
 
     def rebuild_index(

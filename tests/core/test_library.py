@@ -255,3 +255,12 @@ def test_index_jobs_run_in_a_child_process(data_dir, tmp_path):
         assert library.index_problem() is None
         run_index_job(data_dir, "rebuild")
         assert library.search('"article number"').total == 60
+
+
+def test_importing_into_a_library_whose_index_was_never_built_builds_it(data_dir):
+    from reader.paths import seeds_dir
+
+    with Library(data_dir) as library:  # opened without the start-up index check
+        report = library.import_paths([seeds_dir()])
+        assert len(report.imported) == 5 and report.index_pending == 0
+        assert library.search("卢拉").total >= 1
