@@ -1,9 +1,12 @@
-"""The command line: ``reader`` opens the window; subcommands import, list, show and search."""
+"""The command line: ``reader [FILE...]`` opens the window; subcommands import, list, show and
+search."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
+import io
 import json
 import os
 import re
@@ -22,15 +25,25 @@ from reader.core.models import Document, DocumentSummary, ImportReport, SearchRe
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+_COMMANDS = frozenset(
+    "import list show search timeline reindex reextract annotations backup restore".split()
+)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(files: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser: with subcommands, or (``files``) with files to open instead."""
     parser = argparse.ArgumentParser(
         prog="reader",
         description="Read, search and annotate your archive of articles offline. "
-        "Without a command, opens the Reader window.",
+        "Without a command, opens the Reader window (and imports and opens the FILEs given, "
+        "in the window already open on the library if there is one).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this copy of Reader works, in a temporary library, and exit",
+    )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -53,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     window.add_argument(
         "--theme", choices=("system", "light", "sepia", "dark"), help="the reading theme"
     )
+    if files:
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help="a file, a folder or a web address to import and open in the window",
+        )
+        parser.set_defaults(command=None)
+        return parser
+    parser.set_defaults(files=[])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import files, folders and web pages")
@@ -114,6 +137,26 @@ def _parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="restore a backup into an empty data dir")
     restore.add_argument("file", type=Path, metavar="FILE")
     return parser
+
+
+def _wants_files(argv: Sequence[str]) -> bool:
+    """True if the command line names files to open rather than a command.
+
+    The first word that is not an option decides: a command name means a command, and so does
+    a word that is neither a file, a web address nor shaped like a path (a mistyped command
+    gets argparse's "invalid choice", as before).
+    """
+    probe = _parser(files=True)
+    probe.exit_on_error = False
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            args, _rest = probe.parse_known_args(argv)
+        except (argparse.ArgumentError, SystemExit):
+            return False
+    first = args.files[0]
+    if first in _COMMANDS:
+        return False
+    return looks_like_url(first) or Path(first).exists() or bool(re.search(r"[./\\]", first))
 
 
 def _path_or_url(text: str) -> Path | str:
@@ -417,15 +460,36 @@ def _cmd_restore(data_dir: Path, args: argparse.Namespace, out: TextIO) -> int:
 def _run_gui(data_dir: Path, seed: bool, args: argparse.Namespace) -> int:
     from reader.ui.app import run
 
-    return run(data_dir, seed=seed, screenshot=args.screenshot, query=args.query, theme=args.theme)
+    return run(
+        data_dir,
+        seed=seed,
+        screenshot=args.screenshot,
+        query=args.query,
+        theme=args.theme,
+        files=args.files,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    args = _parser().parse_args(argv)
+    # A windowed executable (readerw.exe on Windows) has no console: its streams are None.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _wants_files(argv):
+        args = _parser(files=True).parse_intermixed_args(argv)
+        args.files = [_path_or_url(text) for text in args.files]
+    else:
+        args = _parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    if args.self_test:
+        from reader.selftest import run_self_test
+
+        return run_self_test(out)
     data_dir = paths.data_dir(args.data_dir)
     seed = not (args.no_seed or paths.seeding_disabled_by_env())
-    out, err = sys.stdout, sys.stderr
     if args.command is None:
         try:
             return _run_gui(data_dir, seed, args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -11,7 +12,9 @@ from PySide6.QtWidgets import QApplication
 
 from reader import APP_NAME, __version__
 from reader.paths import resource_path
+from reader.ui import fonts
 from reader.ui.controller import LibraryController
+from reader.ui.instance import InstanceServer, OpenItem, OpenRequests, hand_off
 from reader.ui.window import MainWindow
 
 SETTINGS_FILE = "settings.ini"
@@ -28,6 +31,7 @@ def application() -> QApplication:
     icon = resource_path("icons", "reader.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    fonts.install(app)
     return app
 
 
@@ -51,19 +55,41 @@ def run(
     screenshot: Path | None = None,
     query: str | None = None,
     theme: str | None = None,
+    files: Sequence[OpenItem] = (),
 ) -> int:
-    """Show the main window until it is closed, or save a screenshot of it and exit."""
+    """Show the main window until it is closed, or save a screenshot of it and exit.
+
+    ``files`` (paths or web addresses) are imported and the first is opened. When a window
+    already runs on ``data_dir``, it gets them (or is just brought to the front) instead, and
+    this returns 0 at once; a screenshot always opens a window of its own.
+    """
+    single = screenshot is None
+    if single and hand_off(data_dir, files):
+        return 0
     app = application()
-    window = open_window(data_dir, seed=seed)
-    if theme:
-        window.set_theme(theme)
-    window.show()
-    if screenshot is not None:
-        return _screenshot(app, window, screenshot, query)
+    requests = OpenRequests()
+    app.installEventFilter(requests)  # macOS: files opened with Reader from the Finder
+    server = InstanceServer.start(data_dir, requests.deliver) if single else None
+    if single and server is None and hand_off(data_dir, files):
+        return 0  # another window started listening meanwhile
     try:
-        return int(app.exec())
+        window = open_window(data_dir, seed=seed)
+        if theme:
+            window.set_theme(theme)
+        window.show()
+        requests.set_receiver(window.open_files)
+        if files:
+            window.open_files(list(files))
+        if screenshot is not None:
+            return _screenshot(app, window, screenshot, query)
+        try:
+            return int(app.exec())
+        finally:
+            window.controller.shutdown()
     finally:
-        window.controller.shutdown()
+        app.removeEventFilter(requests)
+        if server is not None:
+            server.close()
 
 
 def _screenshot(app: QApplication, window: MainWindow, path: Path, query: str | None) -> int:

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.models import PLAIN, Block, Document, Mark
+from reader.ui.fonts import CJK_FAMILY
 from reader.ui.models import format_date
 from reader.ui.textmap import TextMap, display_text
 from reader.ui.theme import SYSTEM, Theme, resolve
@@ -69,7 +70,8 @@ _DRAWN_MATCHES = 500
 # What an average line of prose is made of, to turn the measure into pixels.
 _SAMPLE = "The quick brown fox jumps over the lazy dog, and then it rests for a while. "
 # Good text faces where they exist; Qt falls back through the serif style hint, and takes the
-# glyphs a face lacks (CJK, say) from a system font that has them.
+# glyphs a face lacks (CJK, say) from a system font that has them, else from the bundled CJK
+# font (last: registered only on a system without one, see reader.ui.fonts).
 _SERIF_FAMILIES = [
     "Charter",
     "Georgia",
@@ -80,6 +82,7 @@ _SERIF_FAMILIES = [
     "Liberation Serif",
     "DejaVu Serif",
     "Times New Roman",
+    CJK_FAMILY,
 ]
 _LOCAL_SCHEMES = frozenset({"", "file", "qrc", "data"})
 _LOCAL_HOSTS = frozenset({"", "localhost"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._shown = False
         self._loaded = False
         self._last_result: SearchResult | None = None
+        self._to_open: list[list[str]] = []  # files each open_files() asked for, until imported
 
         self.search_bar = SearchBar()
         self.timeline_model = TimelineModel()
@@ -566,6 +568,27 @@ class MainWindow(QMainWindow):
         if url:
             self.controller.import_url(url)
 
+    def open_files(self, items: list[Path | str]) -> None:
+        """Come to the front; import files, folders and web addresses (as if dropped) and open
+        the first one's document, new or already in the library (``reader FILE``, a second
+        launch, a file opened with Reader from the system)."""
+        self.bring_to_front()
+        if not items:
+            return
+        items = [item.absolute() if isinstance(item, Path) else item for item in items]
+        paths = [str(item) for item in items if isinstance(item, Path)]
+        if paths:  # a web page's import opens it anyway (_web_page_imported)
+            self._to_open.append(paths)
+        self.controller.import_paths(items)
+
+    def bring_to_front(self) -> None:
+        """Show the window, restored if minimised, on top of the others and with the focus."""
+        state = self.windowState() & ~Qt.WindowState.WindowMinimized
+        self.setWindowState(state | Qt.WindowState.WindowActive)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def import_folder(self) -> None:
         """Ask for a folder to import."""
         folder = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
@@ -926,11 +949,34 @@ class MainWindow(QMainWindow):
         if len(report.failures) == 1 and isinstance(report.failures[0].path, str):
             text = f"Could not import {report.failures[0].path}: {report.failures[0].reason}."
         self.statusBar().showMessage(text, 10000)
-        web_page = self._web_page_imported(report)
-        if web_page is not None:
+        target = self._asked_to_open(report)
+        if target is None:
+            target = self._web_page_imported(report)
+        if target is not None:
             if not self.list_model.is_search():
-                self._pending_open = web_page  # selected in the list once it has reloaded
-            self.open_document(web_page)
+                self._pending_open = target  # selected in the list once it has reloaded
+            self.open_document(target)
+
+    def _asked_to_open(self, report: ImportReport) -> int | None:
+        """The document of the first file an open_files() request named, once imported (for a
+        folder: of the first file in it); the request is done once an import reports on it."""
+        if not self._to_open:
+            return None
+        found = [(s.imported_from, s.id) for s in self.controller.summaries(report.imported)]
+        found += [(str(path), doc_id) for path, doc_id in report.duplicates]
+        failed = [str(failure.path) for failure in report.failures]
+        for request in list(self._to_open):
+            reported = False
+            for origin in request:
+                inside = origin.rstrip(os.sep) + os.sep
+                matches = [i for path, i in found if path == origin or path.startswith(inside)]
+                if matches:
+                    self._to_open.remove(request)
+                    return matches[0]
+                reported = reported or any(p == origin or p.startswith(inside) for p in failed)
+            if reported:
+                self._to_open.remove(request)  # all it named failed: nothing to open
+        return None
 
     def _web_page_imported(self, report: ImportReport) -> int | None:
         """The document a web page's import brought (new or already there), to open it."""

@@ -156,3 +156,16 @@ def test_reextract_keeps_corrections(capsys):
     assert out.startswith("Extracted 5 document(s) again")
     code, out, _ = run(capsys, "show", "--json", str(doc_id))
     assert json.loads(out)["source"] == "NewsX"
+
+
+def test_a_windowed_executable_without_console_streams_still_reports_by_exit_code(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.stdout = None; sys.stderr = None; from reader.cli import main; "
+        f"raise SystemExit(main(['--data-dir', {str(tmp_path / 'data')!r}, '--no-seed', "
+        "'show', '99']))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
