@@ -8,6 +8,7 @@ Japanese and Korean text is searched by character bigrams, so any word of it can
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from whoosh.highlight import ContextFragmenter, Formatter, Fragment, highlight
 from whoosh.qparser import plugins
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
+from whoosh.util.times import long_to_datetime
 
 from reader.core.analysis import CJK_RUN, stem, text_analyzer
 from reader.core.errors import QueryError
@@ -167,8 +169,48 @@ def parse(text: str, schema: object, reader: IndexReader | None = None) -> query
     children = list(q.children()) if isinstance(q, query.compound.CompoundQuery) else []
     if isinstance(q, query.Not) or (children and all(isinstance(n, query.Not) for n in children)):
         raise QueryError("A search needs at least one word that must match, not only NOT words.")
-    q = _single_cjk_to_prefix(q)
+    q = _single_cjk_to_prefix(_dates_as_terms(q))
     return q if reader is None else _expand_fuzzy(q, reader, text)
+
+
+def _dates_as_terms(q: query.Query) -> query.Query:
+    """A date range of whole months or years as year and month terms.
+
+    Whoosh answers a range on the date field by walking its many numeric terms, which took
+    100-240 ms at 10,000 documents; the year and month fields hold the same facts as a few
+    terms. A range that starts or ends inside a month (or is open) stays as it is.
+    """
+    if (
+        isinstance(q, query.NumericRange)
+        and q.fieldname == "date"
+        and q.start is not None
+        and q.end is not None
+        and not q.startexcl
+        and not q.endexcl
+    ):
+        start = long_to_datetime(q.start)
+        after = long_to_datetime(q.end) + dt.timedelta(microseconds=1)
+        whole = dt.time()
+        if (start.day, start.time(), after.day, after.time()) == (1, whole, 1, whole):
+            return _months_query(start.year, start.month, after.year, after.month)
+    return q.apply(_dates_as_terms)
+
+
+def _months_query(year: int, month: int, end_year: int, end_month: int) -> query.Query:
+    """Months from (year, month) up to, not including, (end_year, end_month): whole years as
+    year terms, the months around them as month terms."""
+    terms: list[query.Query] = []
+    while (year, month) < (end_year, end_month):
+        if month == 1 and year < end_year:
+            terms.append(query.Term("year", f"{year:04d}"))
+            year += 1
+        else:
+            terms.append(query.Term("month", f"{year:04d}-{month:02d}"))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if not terms:
+        return query.NullQuery
+    # Scored like the range it replaces (a constant), so relevance order does not change.
+    return query.ConstantScoreQuery(terms[0] if len(terms) == 1 else query.Or(terms), 1.0)
 
 
 def _expand_fuzzy(q: query.Query, reader: IndexReader, text: str) -> query.Query:

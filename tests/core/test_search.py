@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from reader.core.errors import QueryError
@@ -176,3 +178,38 @@ def test_names_in_bylines_are_known_words(library):
     result = library.search("Cao Desheng")
     assert result.total == 1
     assert result.suggestion is None
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "2019",
+        "2020-02",
+        "[2019 to 2020]",
+        "[2019-11 to 2020-02]",
+        "[2019-12 to 2021]",
+        "[2019-12-15 to 2020-01-10]",
+    ],
+)
+def test_date_ranges_find_exactly_the_documents_of_the_period(empty_library, tmp_path, period):
+    days = [dt.date(2019, 10, 31), dt.date(2019, 11, 1), dt.date(2019, 12, 20)]
+    days += [dt.date(2020, 1, 1), dt.date(2020, 1, 31), dt.date(2020, 2, 29), dt.date(2021, 12, 31)]
+    for number, day in enumerate(days):
+        (tmp_path / f"{number}.md").write_text(
+            f"---\ntitle: Harbour note {number}\ndate: {day.isoformat()}\n---\n\n"
+            "The ferry timetable changed again this week, the harbour office said.\n",
+            encoding="utf-8",
+        )
+    assert empty_library.import_paths([tmp_path]).ok
+    low, high = {
+        "2019": ("2019-01-01", "2019-12-31"),
+        "2020-02": ("2020-02-01", "2020-02-29"),
+        "[2019 to 2020]": ("2019-01-01", "2020-12-31"),
+        "[2019-11 to 2020-02]": ("2019-11-01", "2020-02-29"),
+        "[2019-12 to 2021]": ("2019-12-01", "2021-12-31"),
+        "[2019-12-15 to 2020-01-10]": ("2019-12-15", "2020-01-10"),
+    }[period]
+    expected = {f"Harbour note {n}" for n, d in enumerate(days) if low <= d.isoformat() <= high}
+    result = empty_library.search(f"ferry date:{period}", limit=50)
+    assert {hit.title for hit in result.hits} == expected
+    assert result.total == len(expected)
