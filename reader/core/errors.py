@@ -32,3 +32,7 @@ class DocumentNotFound(ReaderError):
 
 class LibraryError(ReaderError):
     """The library on disk cannot be used (newer schema, unreadable database...)."""
+
+
+class DownloadCancelled(ImportFailed):
+    """The user cancelled a download; nothing of it was kept."""

@@ -30,6 +30,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit, urlunspli
 
 from reader import __version__
 from reader.core import importers
+from reader.core.errors import DownloadCancelled as DownloadCancelled
 from reader.core.errors import ImportFailed
 from reader.core.images import MAX_IMAGE_BYTES, ImageLoader
 
@@ -65,10 +66,6 @@ _UNREACHABLE = frozenset(
 )
 
 Cancel = Callable[[], bool]
-
-
-class DownloadCancelled(ImportFailed):
-    """The user cancelled a download; nothing of it was kept."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,15 @@ from urllib.parse import urlsplit
 
 from whoosh.searching import Searcher
 
-from reader.core import fetch, importers, search
+from reader.core import importers, search
 from reader.core.blobs import BlobStore
-from reader.core.errors import ImportFailed, IndexBusyError, IndexNotReady, ReaderError
+from reader.core.errors import (
+    DownloadCancelled,
+    ImportFailed,
+    IndexBusyError,
+    IndexNotReady,
+    ReaderError,
+)
 from reader.core.images import ImageLoader, folder_loader, image_type, mapping_loader, with_images
 from reader.core.index import UNDATED, SearchIndex, make_schema
 from reader.core.models import (
@@ -239,8 +245,10 @@ class Library:
         """Download a web page and its images once, then import it like a file (import_data).
 
         The address after redirects is the origin: importing it again once the page changed
-        updates the document. Raises ImportFailed (fetch.DownloadCancelled when cancelled).
+        updates the document. Raises ImportFailed (DownloadCancelled when cancelled).
         """
+        from reader.core import fetch  # urllib and ssl: 60 ms, only when a page is fetched
+
         download = fetch.fetch_page(url, cancel=cancel)
         return self.import_data(
             download.data,
@@ -296,7 +304,7 @@ class Library:
                     results = self.import_url(path, cancel)
                 else:
                     results = self.import_file(path)
-            except fetch.DownloadCancelled:
+            except DownloadCancelled:
                 report.cancelled = True
                 break
             except ImportFailed as exc:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from reader.core.encoding import decode, decode_with
 from reader.core.errors import ImportFailed
-from reader.core.extract import extract_article
 from reader.core.importers import Importer
 from reader.core.importers.htmlmeta import page_metadata
 from reader.core.importers.tei import blocks_from_tree
@@ -68,30 +67,16 @@ def extract_page(html: str, name: str, encoding: str | None) -> ExtractedDocumen
     if not any(char.isalnum() for text in built.paragraphs for char in text):
         raise ImportFailed("no article text was found in this web page")
     meta = page_metadata(html, page.as_dict())
-    body = "\n".join(built.paragraphs)
-    if _PASS_THROUGH_EXTRACT:
-        document = extract_article(
-            body,
-            paragraphs=built.paragraphs,
-            title=meta.title,
-            fallback_title=Path(name).stem,
-            authored=True,
-            layout=built.blocks,
-        )
-    else:
-        document = _as_extracted(built, meta.title or Path(name).stem)
+    document = _as_extracted(built, meta.title or Path(name).stem)
     return replace(
         document,
-        date=meta.date or document.date,
-        byline=meta.author or document.byline,
-        source=meta.site or document.source,
-        language=meta.language or detect_language(body),
+        date=meta.date,
+        byline=meta.author,
+        source=meta.site,
+        language=meta.language or detect_language(document.text),
         format="html",
         encoding=encoding,
     )
-
-
-_PASS_THROUGH_EXTRACT = False
 
 
 def _as_extracted(built: BlockBuilder, title: str) -> ExtractedDocument:

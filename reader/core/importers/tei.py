@@ -69,16 +69,20 @@ class _Walker:
                 self.out.end_block(kind, level=level)
                 self.table(child)
             elif tag == "graphic":
-                src = (child.get("src") or "").strip()
-                if src and not src.lower().startswith(("data:", "javascript:")):
-                    self.out.end_block(kind, level=level)
-                    self.out.add_image(src)
+                self.image(child, kind, level)
             elif tag == "lb":
                 self.out.end_block(kind, level=level)
             else:
                 self.inline(child, (), depth, kind, level)
             if child.tail:
                 self.out.add_text(child.tail)
+
+    def image(self, element: Any, kind: str, level: int) -> None:
+        """An image block, closing the paragraph around it (inline data and scripts: none)."""
+        src = (element.get("src") or "").strip()
+        if src and not src.lower().startswith(("data:", "javascript:")):
+            self.out.end_block(kind, level=level)
+            self.out.add_image(src)
 
     def list(self, element: Any, level: int, depth: int) -> None:
         ordered = str(element.get("rend") or "").lower() == "ol"
@@ -132,10 +136,7 @@ class _Walker:
             self.out.end_block(kind, level=level)
             return
         if tag == "graphic":
-            src = (element.get("src") or "").strip()
-            if src and not src.lower().startswith(("data:", "javascript:")):
-                self.out.end_block(kind, level=level)
-                self.out.add_image(src)
+            self.image(element, kind, level)
             return
         extra: Marks = ()
         if tag == "hi":
