@@ -23,13 +23,14 @@ from whoosh.writing import IndexWriter
 
 from reader.core.analysis import name_analyzer, text_analyzer
 from reader.core.errors import IndexBusyError
+from reader.core.leanwriter import LeanWriter
 from reader.core.store import IndexRow, Store
 
 # Bump when the schema or the analyzer changes: a new folder is built and the old one dropped.
 INDEX_VERSION = 2  # 2: annotation passages and notes (field "notes")
 UNDATED = "undated"
 _META_FILE = "reader-index.json"
-_BATCH = 500
+_BATCH = 4000  # documents per commit (and per new segment: see leanwriter.LARGE)
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -147,10 +148,16 @@ class SearchIndex:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _writer(self, path: Path) -> IndexWriter:
+    def _writer(self, path: Path, store: Store) -> IndexWriter:
         ix = whoosh_index.open_dir(str(path))
+
+        def reload(ids: list[str]) -> Iterator[dict[str, object]]:
+            rows = store.index_rows([int(i) for i in ids])
+            for doc_id in sorted(rows):
+                yield _fields(rows[doc_id])
+
         # Non-compound segments: compound files cost memory and time on every searcher open.
-        return ix.writer(compound=False, limitmb=128)
+        return LeanWriter(ix, reload=reload, compound=False)
 
     def sync(
         self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
@@ -172,14 +179,18 @@ class SearchIndex:
             if not entries:
                 break
             rows = store.index_rows([doc_id for doc_id, _ in entries])
-            writer = self._writer(path)
+            writer = self._writer(path, store)
             try:
+                # Delete what is indexed of these documents; add those still in the store.
+                if writer.segments:
+                    reader = writer.searcher().reader()
+                    for doc_id, _ in entries:
+                        if ("id", str(doc_id)) in reader:
+                            writer.delete_by_term("id", str(doc_id))
                 for doc_id, _ in entries:
                     row = rows.get(doc_id)
-                    if row is None:
-                        writer.delete_by_term("id", str(doc_id))
-                    else:
-                        writer.update_document(**_fields(row))
+                    if row is not None:
+                        writer.add_document(**_fields(row))
             except BaseException:
                 writer.cancel()
                 raise

@@ -271,7 +271,7 @@ def _closest_word(searcher: Searcher, word: str) -> str | None:
     for candidate in _edits(word):
         for field in _SPELLING_FIELDS:
             if (field, candidate) in reader:
-                found[candidate] = found.get(candidate, 0) + reader.doc_frequency(field, candidate)
+                found[candidate] = found.get(candidate, 0) + int(reader.frequency(field, candidate))
     return max(found, key=lambda c: (found[c], c)) if found else None
 
 

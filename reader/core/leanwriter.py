@@ -1,0 +1,372 @@
+"""A lean Whoosh segment writer: the same index files as Whoosh's own writer, several times faster.
+
+Whoosh's ``SegmentWriter`` analyses every word through a chain of generators and Token objects,
+sends every posting through a sorting pool on disk, writes them one at a time, and while doing
+so stats a file on disk for every posting of a field that has no length column (``_cached_reader``
+caches only hits). This writer keeps Whoosh's segment, deletion, merge and commit machinery and
+replaces the three hot paths:
+
+- **analysis**: text without CJK characters (nearly all of it) is cut with one compiled regex
+  into raw words, each mapped to its term through a dict (lower-casing and Snowball stemming
+  happen once per distinct word, not once per occurrence); text with CJK characters goes
+  through the field's real analyzer. The terms, positions and weights are exactly those of
+  ``reader.core.analysis`` (tested against Whoosh's own writer, posting by posting).
+- **the pool**: postings are grouped in memory by field and term as they come, so a segment is
+  written by sorting its distinct terms, not its postings.
+- **writing**: a term's postings are handed to Whoosh's postings writer a block (128 postings)
+  at a time, with block statistics computed from the lengths kept in memory.
+
+The spelling fields (the unstemmed words, for suggestions and fuzzy search) get one posting per
+word per segment whose weight is the number of documents with the word, where Whoosh writes one
+posting per document: ``reader.frequency(field, word)`` still counts documents.
+
+It relies on private attributes of Whoosh 2.7's W3 codec (pinned in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pickle import dumps
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.reading import SegmentReader
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import NO_MERGE, SegmentWriter
+
+from reader.core.analysis import CJK_RUN, LatinStemFilter, MixedTokenizer, stem
+
+_FULLWIDTH_CHAR = re.compile("[\uff01-\uff5e]")
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# MixedTokenizer's word pattern, for text that has no CJK character.
+_LATIN_WORD = re.compile(r"[^\W_]+")
+_TERM_CACHE_LIMIT = 400_000
+_COMPRESS_FROM = 256  # bytes of a postings block
+# Merge policy: MERGE_AT segments of one size tier are merged; LARGE documents or more, never.
+MERGE_AT = 8
+LARGE = MERGE_AT**3
+
+# Document ids -> the fields to index for those still in the store.
+Reload = Callable[[list[str]], Iterable[dict[str, Any]]]
+
+
+def _stemmed_term(word: str) -> bytes:
+    lower = word.lower()
+    return (lower if lower.isdigit() else stem(lower)).encode("utf-8")
+
+
+def _plain_term(word: str) -> bytes:
+    return word.lower().encode("utf-8")
+
+
+class _Terms:
+    """Raw word -> indexed term (UTF-8), for one kind of field (stemmed or not)."""
+
+    def __init__(self, make: Callable[[str], bytes]) -> None:
+        self.cache: dict[str, bytes] = {}
+        self.make = make
+
+    def fill(self, word: str) -> bytes:
+        if len(self.cache) >= _TERM_CACHE_LIMIT:
+            self.cache.clear()
+        term = self.cache[word] = self.make(word)
+        return term
+
+
+_STEMMED = _Terms(_stemmed_term)
+_PLAIN = _Terms(_plain_term)
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def _one_position(pos: int) -> bytes:
+    found: bytes = pack_uint(1) + dumps([pos], 2)
+    _ONE_POSITION[pos] = found
+    return found
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """``whoosh.formats.Positions.encode``, with the one-position case cached."""
+    if len(positions) == 1:
+        pos = positions[0]
+        return _ONE_POSITION.get(pos) or _one_position(pos)
+    deltas = [positions[0]]
+    deltas.extend(map(operator.sub, positions[1:], positions))
+    encoded: bytes = pack_uint(len(deltas)) + dumps(deltas, 2)
+    return encoded
+
+
+def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], int, list[str]]:
+    """Term -> positions of a text without CJK characters, the token count and the raw words."""
+    if _FULLWIDTH_CHAR.search(text):
+        text = text.translate(_FULLWIDTH)
+    words = _LATIN_WORD.findall(text)
+    terms = _STEMMED if stemmed else _PLAIN
+    get, fill = terms.cache.get, terms.fill
+    positions: dict[bytes, list[int]] = {}
+    for index, term in enumerate([get(w) or fill(w) for w in words]):
+        found = positions.get(term)
+        if found is None:
+            positions[term] = [index]
+        else:
+            found.append(index)
+    return positions, len(words), words
+
+
+def _quantized(length: int) -> int:
+    """A field length as Whoosh's length column gives it back (one byte, approximate)."""
+    code = length_to_byte(length)
+    return int(byte_to_length(code)) if code else 0
+
+
+def _fast_analyzer(field: Any) -> bool | None:
+    """True/False (stemmed or not) for Reader's text analyzers, None for anything else."""
+    items = getattr(field.analyzer, "items", None)
+    if not items or not isinstance(items[0], MixedTokenizer):
+        return None
+    if len(items) == 1:
+        return False
+    if len(items) == 2 and isinstance(items[1], LatinStemFilter):
+        return True
+    return None
+
+
+class LeanWriter(SegmentWriter):  # type: ignore[misc]
+    """A SegmentWriter whose add_document and segment flush are fast (see the module doc)."""
+
+    def __init__(self, ix: Any, reload: Reload | None = None, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self._reload = reload
+        # field -> term bytes -> [(doc number, weight, encoded value)], in document order
+        self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes]]]] = {}
+        self._lengths: dict[str, dict[int, int]] = {}  # field -> doc number -> quantized length
+        self._spelling: dict[str, Counter[str]] = {}
+        self._kinds: dict[str, bool | None] = {
+            name: _fast_analyzer(field) if field.indexed and field.analyzer else None
+            for name, field in self.schema.items()
+        }
+
+    def _post(self, fieldname: str, term: bytes, docnum: int, weight: float, value: bytes) -> None:
+        terms = self._posts.get(fieldname)
+        if terms is None:
+            terms = self._posts[fieldname] = {}
+        found = terms.get(term)
+        if found is None:
+            terms[term] = [(docnum, weight, value)]
+        else:
+            found.append((docnum, weight, value))
+
+    def add_document(self, **fields: Any) -> None:
+        self._check_state()
+        schema = self.schema
+        perdoc = self.perdocwriter
+        docnum = self.docnum
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = self._index_field(name, field, value, docnum) if field.indexed else 0
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdoc.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _index_field(self, name: str, field: Any, value: Any, docnum: int) -> int:
+        """Pool the postings of one field of one document; its length (0 if not scorable)."""
+        kind = self._kinds.get(name)
+        post = self._post
+        length = 0
+        words: list[str] | None = None
+        if kind is not None and isinstance(value, str) and CJK_RUN.search(value) is None:
+            positions, length, words = latin_positions(value, kind)
+            boost = field.format.field_boost
+            terms = self._posts.get(name)
+            if terms is None:
+                terms = self._posts[name] = {}
+            one, one_fill = _ONE_POSITION.get, _one_position
+            get = terms.get
+            for term, found in positions.items():
+                if len(found) == 1:
+                    posting = (docnum, boost, one(found[0]) or one_fill(found[0]))
+                else:
+                    posting = (docnum, len(found) * boost, encode_positions(found))
+                entry = get(term)
+                if entry is None:
+                    terms[term] = [posting]
+                else:
+                    entry.append(posting)
+        else:
+            for term, freq, weight, encoded in field.index(value):
+                length += freq
+                post(name, term, docnum, weight, encoded)
+        if field.separate_spelling():
+            if words is not None:
+                spelled = {w.lower() for w in set(words)}
+            else:
+                spelled = set(field.spellable_words(value))
+            counter = self._spelling.get(name)
+            if counter is None:
+                counter = self._spelling[name] = Counter()
+            counter.update(spelled)
+        if not field.scorable:
+            return 0
+        lengths = self._lengths.get(name)
+        if lengths is None:
+            lengths = self._lengths[name] = {}
+        lengths[docnum] = _quantized(length)
+        return length
+
+    # -- merging ------------------------------------------------------------------------------
+
+    def add_reader(self, reader: Any) -> None:
+        raise NotImplementedError("LeanWriter merges by indexing the documents again")
+
+    def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
+        """Commit, merging small segments (by indexing their documents again, see merge_small)."""
+        super().commit(mergetype=self.merge_small if merge else NO_MERGE)
+
+    def merge_small(self, writer: Any, segments: list[Any]) -> list[Any]:
+        """Whoosh merge policy: segments of similar size are merged once MERGE_AT of them exist.
+
+        Sizes go in tiers of powers of MERGE_AT (1-7, 8-63, 64-511 documents with 8); a segment
+        of LARGE documents or more is never merged. A merge indexes the live documents of the
+        merged segments again from the store (``reload``), which costs what adding them costs:
+        about a millisecond a document, where Whoosh's own merge copies every posting through
+        its pool. Each document is indexed again at most once per tier.
+        """
+        if self._reload is None:
+            return segments
+        tiers: dict[int, list[Any]] = {}
+        for segment in segments:
+            count = segment.doc_count_all()
+            if count < LARGE:
+                tier = 0
+                while count >= MERGE_AT ** (tier + 1):
+                    tier += 1
+                tiers.setdefault(tier, []).append(segment)
+        merged = [seg for group in tiers.values() if len(group) >= MERGE_AT for seg in group]
+        if not merged:
+            return segments
+        ids: list[str] = []
+        for segment in merged:
+            reader = SegmentReader(self.storage, self.schema, segment)
+            try:
+                ids.extend(str(fields["id"]) for _, fields in reader.iter_docs())
+            finally:
+                reader.close()
+        for fields in self._reload(ids):
+            self.add_document(**fields)
+        return [segment for segment in segments if segment not in merged]
+
+    # -- writing the segment ------------------------------------------------------------------
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        for name, counter in self._spelling.items():
+            spellfield = self.schema[name].spelling_fieldname(name)
+            for word, docs in counter.items():
+                self._post(spellfield, word.encode("utf-8"), 0, docs, pack_uint(docs))
+        self._spelling.clear()
+        writer = self.fieldwriter
+        for fieldname in sorted(self._posts):
+            fieldobj = self.schema[fieldname]
+            terms = self._posts[fieldname]
+            lengths = self._lengths.get(fieldname)
+            writer.start_field(fieldname, fieldobj)
+            codec = self.codec
+            writer._postwriter = _LeanPostings(
+                writer._postfile,
+                blocklimit=codec._blocklimit,
+                compression=codec._compression,
+                inlinelimit=codec._inlinelimit,
+            )
+            for term in sorted(terms):
+                ids, weights, values = zip(*terms[term], strict=True)
+                writer.start_term(term)
+                _add_postings(writer._postwriter, ids, weights, values, lengths)
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
+        self._posts.clear()
+
+
+class _LeanPostings(W3PostingsWriter):  # type: ignore[misc]
+    """W3PostingsWriter that leaves small blocks uncompressed (each block says whether it is).
+
+    Compressing a block of a few bytes costs more than it saves (zlib sets up a stream per
+    call: about 12 microseconds, for most of the terms of a segment). Whoosh meant to skip
+    blocks under 20 bytes but overwrites the decision; this skips blocks under 256 bytes.
+    """
+
+    def _write_block(self, last: bool = False) -> None:
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        comp = self._compression if len(databytes) >= _COMPRESS_FROM else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        ids = self._ids
+        infobytes = dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        blocklength = len(infobytes) + len(databytes)
+        postfile = self._postfile
+        postfile.write_int(-blocklength if last else blocklength)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+
+def _add_postings(
+    postwriter: Any,
+    ids: tuple[int, ...],
+    weights: tuple[float, ...],
+    values: tuple[bytes, ...],
+    lengths: dict[int, int] | None,
+) -> None:
+    """Fill W3PostingsWriter's block buffer a block at a time (what add_posting does one by one)."""
+    limit = postwriter._blocklimit
+    count = len(ids)
+    for start in range(0, count, limit):
+        end = start + limit
+        chunk = ids[start:end]
+        chunk_weights = weights[start:end]
+        postwriter._ids = array("I", chunk)
+        postwriter._weights = array("f", chunk_weights)
+        postwriter._values = [v for v in values[start:end] if v]
+        postwriter._maxweight = max(0, max(chunk_weights))
+        if lengths is not None:
+            present = [n for n in (lengths.get(d, 0) for d in chunk) if n]
+            postwriter._minlength = min(present) if present else None
+            postwriter._maxlength = max(present) if present else 0
+        else:
+            postwriter._minlength = None
+            postwriter._maxlength = 0
+        if end < count:
+            postwriter._write_block()
