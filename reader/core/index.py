@@ -30,7 +30,7 @@ from reader.core.store import IndexRow, Store
 INDEX_VERSION = 2  # 2: annotation passages and notes (field "notes")
 UNDATED = "undated"
 _META_FILE = "reader-index.json"
-_BATCH = 4000  # documents per commit (and per new segment: see leanwriter.LARGE)
+_BATCH = 8000  # documents per commit (and per new segment: see leanwriter.LARGE)
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]

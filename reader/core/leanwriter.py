@@ -30,10 +30,11 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pickle import dumps
 from typing import Any
 
+from whoosh.analysis import Token
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
@@ -118,6 +119,23 @@ def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], i
     return positions, len(words), words
 
 
+def latin_tokens(text: str, matches: frozenset[bytes]) -> Iterator[Token]:
+    """Tokens of a text without CJK characters, for highlighting: what Reader's analyzer gives
+    with ``chars=True``, each marked ``matched`` if its stemmed term is in ``matches``."""
+    if _FULLWIDTH_CHAR.search(text):
+        text = text.translate(_FULLWIDTH)
+    get, fill = _STEMMED.cache.get, _STEMMED.fill
+    token = Token(positions=False, chars=True, removestops=False, mode="query")
+    token.boost = 1.0
+    for match in _LATIN_WORD.finditer(text):
+        word = match.group()
+        term = get(word) or fill(word)
+        token.text = term.decode("utf-8")
+        token.startchar, token.endchar = match.span()
+        token.matched = term in matches
+        yield token
+
+
 def _quantized(length: int) -> int:
     """A field length as Whoosh's length column gives it back (one byte, approximate)."""
     code = length_to_byte(length)
@@ -142,8 +160,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, reload: Reload | None = None, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self._reload = reload
-        # field -> term bytes -> [(doc number, weight, encoded value)], in document order
-        self._posts: dict[str, dict[bytes, list[tuple[int, float, bytes]]]] = {}
+        # field -> term bytes -> [doc number, weight, encoded value, doc number, ...] (flat:
+        # a tuple per posting would double the memory), in document order
+        self._posts: dict[str, dict[bytes, list[Any]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # field -> doc number -> quantized length
         self._spelling: dict[str, Counter[str]] = {}
         self._kinds: dict[str, bool | None] = {
@@ -157,9 +176,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             terms = self._posts[fieldname] = {}
         found = terms.get(term)
         if found is None:
-            terms[term] = [(docnum, weight, value)]
+            terms[term] = [docnum, weight, value]
         else:
-            found.append((docnum, weight, value))
+            found.extend((docnum, weight, value))
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -208,9 +227,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                     posting = (docnum, len(found) * boost, encode_positions(found))
                 entry = get(term)
                 if entry is None:
-                    terms[term] = [posting]
+                    terms[term] = list(posting)
                 else:
-                    entry.append(posting)
+                    entry.extend(posting)
         else:
             for term, freq, weight, encoded in field.index(value):
                 length += freq
@@ -297,7 +316,8 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                 inlinelimit=codec._inlinelimit,
             )
             for term in sorted(terms):
-                ids, weights, values = zip(*terms[term], strict=True)
+                flat = terms[term]
+                ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
                 writer.start_term(term)
                 _add_postings(writer._postwriter, ids, weights, values, lengths)
                 writer.finish_term()
@@ -345,9 +365,9 @@ class _LeanPostings(W3PostingsWriter):  # type: ignore[misc]
 
 def _add_postings(
     postwriter: Any,
-    ids: tuple[int, ...],
-    weights: tuple[float, ...],
-    values: tuple[bytes, ...],
+    ids: list[int],
+    weights: list[float],
+    values: list[bytes],
     lengths: dict[int, int] | None,
 ) -> None:
     """Fill W3PostingsWriter's block buffer a block at a time (what add_posting does one by one)."""

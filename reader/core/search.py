@@ -11,10 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from whoosh import qparser, query, sorting
-from whoosh.highlight import ContextFragmenter, Formatter, Fragment, highlight
+from whoosh.highlight import (
+    FIRST,
+    BasicFragmentScorer,
+    ContextFragmenter,
+    Formatter,
+    Fragment,
+    set_matched_filter,
+    top_fragments,
+)
 from whoosh.qparser import plugins
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -23,6 +33,7 @@ from whoosh.util.times import long_to_datetime
 from reader.core.analysis import CJK_RUN, stem, text_analyzer
 from reader.core.errors import QueryError
 from reader.core.index import UNDATED
+from reader.core.leanwriter import latin_tokens
 from reader.core.models import SearchHit, SearchResult
 from reader.core.store import Store
 
@@ -312,7 +323,7 @@ def match_spans(searcher: Searcher, text_query: str, text: str) -> list[tuple[in
     q = _without_negations(parse(text_query, searcher.schema, reader))
     words = {
         term.decode("utf-8") if isinstance(term, bytes) else str(term)
-        for field, term in q.existing_terms(reader, phrases=True, expand=True)
+        for field, term in _existing_terms(reader, q)
         if field in _STEMMED_FIELDS
     }
     spans: list[list[int]] = []
@@ -326,21 +337,33 @@ def match_spans(searcher: Searcher, text_query: str, text: str) -> list[tuple[in
     return [(start, end) for start, end in spans]
 
 
-def _snippet(hit_terms: set[tuple[str, bytes]], text: str, removed: str, notes: str) -> str:
+def _highlight(piece: str, words: frozenset[str], fragmenter: ContextFragmenter) -> str:
+    """Whoosh's highlight() with Reader's analyzer; text without CJK is cut by the lean
+    writer's tokenizer (the same terms, a few times faster than the analyzer's Token chain)."""
+    if CJK_RUN.search(piece) is not None:
+        tokens = text_analyzer()(piece, chars=True, mode="query", removestops=False)
+        tokens = set_matched_filter(tokens, words)
+    else:
+        tokens = latin_tokens(piece, frozenset(w.encode("utf-8") for w in words))
+    fragments = top_fragments(
+        fragmenter.fragment_tokens(piece, tokens), 2, BasicFragmentScorer(), FIRST, 1
+    )
+    return str(_MarkFormatter()(piece, fragments))
+
+
+def _snippet(terms: set[tuple[str, bytes]], text: str, removed: str, notes: str) -> str:
     fragmenter = ContextFragmenter(maxchars=_SNIPPET_CHARS, surround=60)
-    formatter = _MarkFormatter()
-    analyzer = text_analyzer()
     for field, content in (("notes", notes), ("body", text), ("removed", removed)):
-        words = {t.decode("utf-8") for f, t in hit_terms if f == field}
+        words = frozenset(t.decode("utf-8") for f, t in terms if f == field)
         if not words or not content:
             continue
         # Removed lines are unrelated to each other: show only the one that matched.
         pieces = [content] if field == "body" else content.split("\n")
         for piece in pieces:
-            marked = highlight(piece, words, analyzer, fragmenter, formatter, top=2)
+            marked = _highlight(piece, words, fragmenter)
             if marked:
                 # ✎ marks a hit in the user's highlights and notes.
-                return f"✎ {marked}" if field == "notes" else str(marked)
+                return f"✎ {marked}" if field == "notes" else marked
     first = " ".join(text[: _SNIPPET_CHARS + 40].split())
     if len(first) > _SNIPPET_CHARS:
         first = first[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
@@ -372,21 +395,21 @@ def run(
     if order not in _ORDERS:
         raise QueryError(f"Unknown order {order!r}: use relevance or date.")
     q = parse(text, searcher.schema, searcher.reader())
-    facets = {
-        "year": sorting.FieldFacet("year", maptype=sorting.Count),
-        "month": sorting.FieldFacet("month", maptype=sorting.Count),
-    }
-    kwargs: dict[str, object] = {"limit": max(1, limit), "terms": True, "groupedby": facets}
+    kwargs: dict[str, object] = {"limit": max(1, limit)}
     if order == "date":
         kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
     within_filter = _within_filter(within)
     if within_filter is not None:
         kwargs["filter"] = within_filter
+    # The top hits only (Whoosh skips blocks that cannot make the top); then every match,
+    # unscored, for the total and the timeline's counts.
     results = searcher.search(q, **kwargs)
-    total = len(results)
+    matched = results.docs()
+    by_month = _month_counts(searcher, matched)
     hit_ids = [int(hit["id"]) for hit in results[: max(0, limit)]]
     summaries = {s.id: s for s in store.summaries(ids=hit_ids)}
     texts = store.texts(hit_ids)
+    terms = _highlight_terms(searcher, q)
     hits: list[SearchHit] = []
     for hit in results[: max(0, limit)]:
         doc_id = int(hit["id"])
@@ -394,7 +417,6 @@ def run(
         if summary is None:
             continue  # deleted since the index was written; the queue will catch up
         body, removed, notes = texts.get(doc_id, ("", "", ""))
-        terms = set(hit.matched_terms()) if hit.matched_terms() else set()
         hits.append(
             SearchHit(
                 id=doc_id,
@@ -405,21 +427,61 @@ def run(
                 score=float(hit.score) if hit.score is not None else 0.0,
             )
         )
-    by_year = _counts(results.groups("year"))
-    by_month = _counts(results.groups("month"))
+    by_year: dict[str, int] = {}
+    for month, count in by_month.items():
+        year = month[:4] if month != UNDATED else UNDATED
+        by_year[year] = by_year.get(year, 0) + count
     return SearchResult(
         query=text,
-        total=total,
+        total=len(matched),
         hits=hits,
         suggestion=_suggest(searcher, text),
-        by_year=by_year,
-        by_month=by_month,
+        by_year=_ordered(by_year),
+        by_month=_ordered(by_month),
     )
 
 
-def _counts(groups: dict[object, int]) -> dict[str, int]:
-    counts = {str(key): int(value) for key, value in groups.items() if key is not None}
-    dated = sorted((k for k in counts if k != UNDATED), reverse=True)
+def _highlight_terms(searcher: Searcher, q: query.Query) -> set[tuple[str, bytes]]:
+    """The index terms a query looks for (NOT words left out), to mark in snippets."""
+    return _existing_terms(searcher.reader(), _without_negations(q))
+
+
+def _existing_terms(reader: IndexReader, q: query.Query) -> set[tuple[str, bytes]]:
+    """The (field, term) pairs of a query's leaves that are in the index, prefixes and the like
+    expanded. (Whoosh's Query.existing_terms reuses its ``fieldname`` argument as a loop
+    variable, so it stops looking after the first field: "kyrgyz" gave only title terms.)"""
+    schema = reader.schema
+    found: set[tuple[str, bytes]] = set()
+    for leaf in q.leaves():
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if fieldname not in schema:
+                continue
+            try:
+                btext = schema[fieldname].to_bytes(text)
+            except ValueError:
+                continue
+            if (fieldname, btext) in reader:
+                found.add((fieldname, btext))
+    return found
+
+
+# Searcher -> the month of each document number (the searcher's snapshot never changes).
+_MONTHS: weakref.WeakKeyDictionary[Searcher, list[str]] = weakref.WeakKeyDictionary()
+
+
+def _month_counts(searcher: Searcher, docnums: Iterable[int]) -> dict[str, int]:
+    """Matches per month ('2020-10' or 'undated') from the month column, read once a searcher."""
+    months = _MONTHS.get(searcher)
+    if months is None:
+        reader = searcher.reader()
+        has_column = reader.doc_count_all() and reader.has_column("month")
+        column = reader.column_reader("month") if has_column else []
+        months = _MONTHS[searcher] = [str(m) for m in column]
+    return dict(Counter(map(months.__getitem__, docnums)))
+
+
+def _ordered(counts: dict[str, int]) -> dict[str, int]:
+    dated = sorted((k for k in counts if k and k != UNDATED), reverse=True)
     ordered = {k: counts[k] for k in dated}
     if UNDATED in counts:
         ordered[UNDATED] = counts[UNDATED]
