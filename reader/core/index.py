@@ -160,23 +160,38 @@ class SearchIndex:
         return LeanWriter(ix, reload=reload, compound=False)
 
     def sync(
-        self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
+        self,
+        store: Store,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+        *,
+        min_batch: int = 1,
     ) -> int:
-        """Write queued document changes to the index, in committed batches; returns how many."""
+        """Write queued document changes to the index, in committed batches; returns how many.
+
+        With ``min_batch``, stops when fewer documents than that are waiting (an import that
+        is still running will queue more: a few large segments are faster to search).
+        """
         with self.write_lock():
             self._remove_leftovers()
-            return self._drain(store, self.path, progress, cancel)
+            return self._drain(store, self.path, progress, cancel, min_batch)[0]
 
     def _drain(
-        self, store: Store, path: Path, progress: Progress | None, cancel: Cancel | None
-    ) -> int:
+        self,
+        store: Store,
+        path: Path,
+        progress: Progress | None,
+        cancel: Cancel | None,
+        min_batch: int = 1,
+    ) -> tuple[int, bool]:
+        """Index queued documents batch by batch; (how many, False if cancelled)."""
         total = store.pending_count()
         done = 0
         while True:
             if cancel is not None and cancel():
-                break
+                return done, False
             entries = store.pending_index(_BATCH)
-            if not entries:
+            if not entries or len(entries) < min(min_batch, _BATCH):
                 break
             rows = store.index_rows([doc_id for doc_id, _ in entries])
             writer = self._writer(path, store)
@@ -199,7 +214,7 @@ class SearchIndex:
             done += len(entries)
             if progress is not None:
                 progress(done, max(total, done))
-        return done
+        return done, True
 
     def rebuild(
         self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
@@ -214,10 +229,11 @@ class SearchIndex:
             self._building.mkdir(parents=True)
             whoosh_index.create_in(str(self._building), make_schema())
             store.queue_all_for_index()
-            self._drain(store, self._building, progress, cancel)
-            if store.pending_count():
+            if not self._drain(store, self._building, progress, cancel)[1]:
                 shutil.rmtree(self._building, ignore_errors=True)
+                store.queue_all_for_index()  # what the discarded build took off the queue
                 return False
+            # Documents queued meanwhile (an import running alongside) stay queued for a sync.
             (self._building / _META_FILE).write_text(
                 json.dumps(
                     {

@@ -13,12 +13,14 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from reader.core.errors import ReaderError
+from reader.core.errors import IndexBusyError, ReaderError
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
-JOBS = ("sync", "rebuild")
+JOBS = ("sync", "rebuild", "follow")
+# "follow": index alongside an import, FOLLOW_BATCH documents at a time, until told to finish.
+FOLLOW_BATCH = 8000
 _POLL_SECONDS = 0.1
 _GRACE_SECONDS = 5.0  # after a cancel, how long the child may take to finish its batch
 
@@ -27,35 +29,56 @@ def _child(data_dir: str, job: str, conn: Connection) -> None:
     """The child's side: run the job, report progress, stop between batches when asked."""
     from reader.core.library import Library
 
-    cancelled = False
+    cancelled = finishing = False
+    indexed = 0  # by earlier syncs of a follow job
 
     def progress(done: int, total: int) -> None:
-        conn.send(("progress", done, total))
+        conn.send(("progress", indexed + done, indexed + total))
 
     def cancel() -> bool:
-        nonlocal cancelled
+        nonlocal cancelled, finishing
         while not cancelled and conn.poll():
-            cancelled = conn.recv() == "cancel"
+            message = conn.recv()
+            cancelled = message == "cancel"
+            finishing = finishing or message == "finish"
         return cancelled
 
     try:
         with Library(Path(data_dir)) as library:
             if job == "rebuild":
                 library.rebuild_index(progress, cancel)
-            else:
+            elif job == "sync":
                 library.sync_index(progress, cancel)
+            else:
+                # Index full batches while the import runs, then the rest once it is done.
+                while not cancel():
+                    last = finishing
+                    if last or library.store.pending_count() >= FOLLOW_BATCH:
+                        indexed += library.sync_index(
+                            progress, cancel, min_batch=1 if last else FOLLOW_BATCH
+                        )
+                        if last:
+                            break
+                    else:
+                        conn.poll(_POLL_SECONDS * 3)
         conn.send(("done",))
     except ReaderError as exc:
-        conn.send(("error", str(exc)))
+        conn.send(("error", str(exc), type(exc).__name__))
 
 
 def run_index_job(
-    data_dir: Path, job: str, progress: Progress | None = None, cancel: Cancel | None = None
+    data_dir: Path,
+    job: str,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    importing: Callable[[], bool] | None = None,
 ) -> None:
-    """Run ``job`` ('sync' or 'rebuild') on the library at ``data_dir`` in a child process.
+    """Run ``job`` ('sync', 'rebuild' or 'follow') on the library at ``data_dir`` in a child
+    process.
 
     Blocks the calling (worker) thread until the child ends; ``cancel`` is polled, and a
     cancelled child stops after its current batch (or is stopped if it takes too long).
+    A 'follow' job indexes while ``importing()`` is true, then what is left, and ends.
     Raises ReaderError with the child's message when the job fails.
     """
     if job not in JOBS:
@@ -65,10 +88,14 @@ def run_index_job(
     process = context.Process(target=_child, args=(str(data_dir), job, theirs), daemon=True)
     process.start()
     theirs.close()
-    error: str | None = None
+    error: ReaderError | None = None
     cancel_sent_polls = 0
+    finish_sent = job != "follow"
     try:
         while True:
+            if not finish_sent and (importing is None or not importing()):
+                ours.send("finish")
+                finish_sent = True
             if cancel is not None and cancel():
                 if cancel_sent_polls == 0:
                     ours.send("cancel")
@@ -83,7 +110,8 @@ def run_index_job(
                 if message[0] == "progress" and progress is not None:
                     progress(message[1], message[2])
                 elif message[0] == "error":
-                    error = message[1]
+                    busy = message[2] == IndexBusyError.__name__
+                    error = IndexBusyError(message[1]) if busy else ReaderError(message[1])
                 elif message[0] == "done":
                     break
             elif not process.is_alive():
@@ -95,7 +123,7 @@ def run_index_job(
             process.join()
         ours.close()
     if error is not None:
-        raise ReaderError(error)
+        raise error
     if process.exitcode not in (0, -15) and cancel_sent_polls == 0:
         raise ReaderError(
             f"The indexing process stopped unexpectedly (exit code {process.exitcode})."

@@ -13,6 +13,7 @@ import enum
 import hashlib
 import os
 import posixpath
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,8 @@ from reader.core.store import Store, StoredImage, buckets_from_months
 DATABASE_NAME = "library.sqlite3"
 ORIGINALS_DIR = "originals"
 _SEEDED_KEY = "seeded"
+# Imports of this many files are indexed alongside, in a child process (see import_paths).
+INDEX_ALONGSIDE = 500
 # Formats whose text is read in one encoding, which the user may choose instead of the detected
 # or declared one (for a web archive: its page's). An EPUB's parts are Unicode: nothing to choose.
 TEXT_FORMATS = frozenset({"text", "markdown", "html", "mhtml"})
@@ -111,6 +114,37 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path | str]:
                         yield Path(root) / name
         else:
             yield path
+
+
+class _IndexFollower:
+    """An index child process ('follow' job) that indexes while this thread imports."""
+
+    def __init__(
+        self, data_dir: Path, progress: IndexProgress | None, cancel: Cancel | None
+    ) -> None:
+        from reader.core.jobs import run_index_job
+
+        self._importing = threading.Event()
+        self._importing.set()
+        self._error: ReaderError | None = None
+
+        def run() -> None:
+            try:
+                run_index_job(data_dir, "follow", progress, cancel, self._importing.is_set)
+            except ReaderError as exc:
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="index-follower", daemon=True)
+        self._thread.start()
+
+    def finish(self) -> None:
+        """Tell the child the import is over and wait until it has indexed the rest.
+
+        Another process holding the index is not an error: the documents stay queued."""
+        self._importing.clear()
+        self._thread.join()
+        if self._error is not None and not isinstance(self._error, IndexBusyError):
+            raise self._error
 
 
 class Library:
@@ -289,11 +323,41 @@ class Library:
         cancel: Cancel | None = None,
         *,
         sync_index: bool = True,
+        index_progress: IndexProgress | None = None,
     ) -> ImportReport:
         """Import files, folders and web addresses (str); a failed one is reported and the rest
-        still import."""
+        still import.
+
+        With ``sync_index`` the imported documents are searchable on return. Documents are in
+        the list as soon as they are stored; from INDEX_ALONGSIDE files on, a child process
+        indexes them while the import goes on (then even without ``sync_index``).
+        """
         files = list(expand_paths(paths))
         report = ImportReport()
+        follower = (
+            _IndexFollower(self.data_dir, index_progress, cancel)
+            if len(files) >= INDEX_ALONGSIDE
+            else None
+        )
+        try:
+            self._import_files(files, report, progress, cancel)
+        finally:
+            if follower is not None:
+                follower.finish()
+        if follower is None and sync_index and report.imported:
+            # Busy: another process indexes; the documents stay queued and are not lost.
+            with contextlib.suppress(IndexBusyError):
+                self.sync_index(index_progress)
+        report.index_pending = self.store.pending_count()
+        return report
+
+    def _import_files(
+        self,
+        files: list[Path | str],
+        report: ImportReport,
+        progress: ProgressCallback | None,
+        cancel: Cancel | None,
+    ) -> None:
         for number, path in enumerate(files, start=1):
             if cancel is not None and cancel():
                 report.cancelled = True
@@ -322,12 +386,6 @@ class Library:
                     message = f"{len(new)} articles" if len(new) > 1 else ""
             if progress is not None:
                 progress(ImportProgress(number, len(files), path, outcome, message, doc_id))
-        if sync_index and report.imported:
-            # Busy: another process indexes; the documents stay queued and are not lost.
-            with contextlib.suppress(IndexBusyError):
-                self.sync_index()
-        report.index_pending = self.store.pending_count()
-        return report
 
     # -- the index ----------------------------------------------------------------------------
 
@@ -353,16 +411,21 @@ class Library:
                 self.rebuild_index(progress)
 
     def sync_index(
-        self, progress: IndexProgress | None = None, cancel: Cancel | None = None
+        self,
+        progress: IndexProgress | None = None,
+        cancel: Cancel | None = None,
+        *,
+        min_batch: int = 1,
     ) -> int:
         """Index what is queued; raises IndexBusyError if another process holds the index.
 
         A library whose index was never built (or was deleted) gets it built from the store.
+        ``min_batch``: stop once fewer documents than that wait (see SearchIndex.sync).
         """
         if not self.index.exists():
             self.rebuild_index(progress, cancel)
             return self.store.count()
-        return self.index.sync(self.store, progress, cancel)
+        return self.index.sync(self.store, progress, cancel, min_batch=min_batch)
 
     def rebuild_index(
         self, progress: IndexProgress | None = None, cancel: Cancel | None = None

@@ -113,11 +113,17 @@ class WriterWorker(QObject):
         self.busy_changed.emit(True)
         fresh: list[int] = []
         last_announce = time.monotonic()
+        searchable = 0  # documents the index process has committed meanwhile
+        stored_all = False
 
         def on_progress(step: ImportProgress) -> None:
-            nonlocal last_announce
+            nonlocal last_announce, stored_all
             name = step.path.name if isinstance(step.path, Path) else step.path
-            self.progress.emit(f"Importing {name}", step.done, step.total)
+            label = f"Importing {name}"
+            if searchable:
+                label += f" · {searchable:,} searchable"
+            self.progress.emit(label, step.done, step.total)
+            stored_all = step.done == step.total
             if step.outcome == "imported" and step.doc_id is not None:
                 fresh.append(step.doc_id)
             if fresh and time.monotonic() - last_announce >= _ANNOUNCE_SECONDS:
@@ -125,13 +131,25 @@ class WriterWorker(QObject):
                 fresh.clear()
                 last_announce = time.monotonic()
 
+        def on_indexed(done: int, total: int) -> None:
+            # Called from the index process's reader thread, while the import goes on.
+            nonlocal searchable
+            searchable = done
+            if stored_all:
+                self.progress.emit("Indexing", done, total)
+            self.index_updated.emit()
+
         urls = [path for path in paths if isinstance(path, str)]
         if urls:  # a download says nothing until it is done: tell what is going on
             self.progress.emit(f"Downloading {urls[0]}", 0, len(paths))
         try:
             library = self._open()
             report = library.import_paths(
-                paths, progress=on_progress, cancel=self._cancelled, sync_index=False
+                paths,
+                progress=on_progress,
+                cancel=self._cancelled,
+                sync_index=False,
+                index_progress=on_indexed,
             )
             if fresh:
                 self.documents_added.emit(fresh)

@@ -7,8 +7,9 @@ Each size's corpus is generated once (corpus.py: ~600-word news articles, dates 
 sources, 5% Chinese) into the corpus dir and reused. Each system runs in a fresh process of
 its own (so that its peak memory is its own) on a fresh work dir:
 
-- reader: ``Library.import_paths(folder, sync_index=False)`` (what the list shows: the store),
-  then ``Library.sync_index()`` (searchable); queries through ``Library.search(q, limit=20)``.
+- reader: ``Library.import_paths(folder)``, Reader's real path: documents are in the list once
+  stored (visible: when the last one is), a child process indexes them alongside, and the call
+  returns when all are searchable; queries through ``Library.search(q, limit=20)``.
 - whoosh: ``index.create_in`` with StemmingAnalyzer on stored title and body, KEYWORD source,
   sortable DATETIME date; the default ``ix.writer()`` and one commit at the end; queries with a
   MultifieldParser on title and body, ``hit.highlights("body")`` and ``len(results)``.
@@ -255,27 +256,34 @@ class ReaderSystem:
         index_progress = Progress("indexed", count)
         batches: list[float] = []  # when each index batch was committed
 
+        stored_at: list[float] = []  # when the last file was stored
+
         def stored(step: ImportProgress) -> None:
             store_progress(step.done)
+            if step.done == step.total:
+                stored_at.append(time.perf_counter())
 
         def indexed(done: int, _total: int) -> None:
             batches.append(time.perf_counter())
             index_progress(done)
 
         with self.library_class.open(self.data_dir, seed=False) as library:
-            start = time.perf_counter()
-            report = library.import_paths([corpus_dir], stored, sync_index=False)
-            visible = index_progress.start = time.perf_counter()
-            library.sync_index(indexed)
+            # The real path: documents are listed as soon as stored, a child process indexes
+            # them alongside, import_paths returns when all are searchable.
+            start = index_progress.start = time.perf_counter()
+            report = library.import_paths([corpus_dir], stored, index_progress=indexed)
             searchable = time.perf_counter()
+        visible = stored_at[-1] if stored_at else searchable
         if report.failures or len(report.imported) != count:
             log(f"imported {len(report.imported)}, failed {len(report.failures)} of {count}")
         return {
             "visible_s": visible - start,
             "searchable_s": searchable - start,
-            "index_s": searchable - visible,
+            "index_s": searchable - visible,  # how long indexing ran on after the import
             "documents": len(report.imported),
-            "slowest_batch_s": max(b - a for a, b in itertools.pairwise([visible, *batches])),
+            "slowest_batch_s": max(
+                (b - a for a, b in itertools.pairwise([start, *batches])), default=0.0
+            ),
             "batches": len(batches),
         }
 
@@ -571,6 +579,9 @@ def run_system(
     system.close()
     result["sizes_mb"] = system.sizes()
     result["rss_peak_mb"] = peak_rss_mb()
+    result["rss_children_mb"] = (
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 or None
+    )
     return result
 
 
@@ -648,7 +659,7 @@ def summarize(result: dict[str, Any]) -> dict[str, float | None]:
     return {
         "visible": count / result["visible_s"],
         "searchable": count / result["searchable_s"],
-        "indexing": count / result["index_s"],
+        "index_tail_s": result["searchable_s"] - result["visible_s"],
         "index_mb": result["sizes_mb"]["index"],
         "disk_mb": result["sizes_mb"]["total"],
         "open_ms": statistics.median(result["open_ms"]),
@@ -661,6 +672,7 @@ def summarize(result: dict[str, Any]) -> dict[str, float | None]:
         "gui_document_ms": statistics.median(gui["document_ms"]) if gui else None,
         "gui_rss_mb": max(gui["peak_rss_mb"]) if gui else None,
         "rss_mb": result["rss_peak_mb"],
+        "child_rss_mb": result.get("rss_children_mb"),
         "load_s": result["load_wall_s"],
     }
 
@@ -668,7 +680,7 @@ def summarize(result: dict[str, Any]) -> dict[str, float | None]:
 FIGURES = (
     ("visible", "visible in the list, docs/s", "{:.0f}"),
     ("searchable", "searchable (end to end), docs/s", "{:.0f}"),
-    ("indexing", "indexing phase alone, docs/s", "{:.0f}"),
+    ("index_tail_s", "indexing on after the last was stored, s", "{:.1f}"),
     ("load_s", "import until searchable, s", "{:.1f}"),
     ("index_mb", "index size, MB", "{:.1f}"),
     ("disk_mb", "everything on disk, MB", "{:.1f}"),
@@ -682,6 +694,7 @@ FIGURES = (
     ("gui_document_ms", "GUI spawn -> first document painted, ms", "{:.0f}"),
     ("gui_rss_mb", "GUI peak RSS, MB", "{:.0f}"),
     ("rss_mb", "bench process peak RSS, MB", "{:.0f}"),
+    ("child_rss_mb", "its child processes' peak RSS, MB", "{:.0f}"),
 )
 
 

@@ -264,3 +264,20 @@ def test_importing_into_a_library_whose_index_was_never_built_builds_it(data_dir
         report = library.import_paths([seeds_dir()])
         assert len(report.imported) == 5 and report.index_pending == 0
         assert library.search("卢拉").total >= 1
+
+
+def test_a_big_import_is_indexed_alongside_by_a_child_process(data_dir, tmp_path, monkeypatch):
+    import reader.core.library as library_module
+
+    monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 10)
+    write_articles(tmp_path / "new", 40)
+    seen: list[tuple[int, int]] = []
+    with Library.open(data_dir, seed=False) as library:
+        report = library.import_paths(
+            [tmp_path / "new"], sync_index=False, index_progress=lambda *p: seen.append(p)
+        )
+        # Even without sync_index the child indexed everything before the call returned.
+        assert len(report.imported) == 40 and report.index_pending == 0
+        assert seen and seen[-1] == (40, 40)
+        assert library.search('"article number"').total == 40
+        assert library.index_problem() is None
