@@ -11,6 +11,7 @@ the byline live; navigation and other stories are removed from the body but kept
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -235,6 +236,7 @@ def _content_words(text: str) -> set[str]:
     return words
 
 
+@functools.lru_cache(maxsize=1024)  # asked up to three times of each line by _classify
 def _is_prose(text: str) -> bool:
     cjk = len(_CJK.findall(text))
     if cjk >= 40:

@@ -17,7 +17,7 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("devanagari", re.compile(r"[\u0900-\u097f]")),
     ("latin", re.compile(r"[\u00c0-\u024f]")),
 )
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isascii() or not chr(b).isalpha())
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _SCRIPT_LANGUAGE = {
     "hangul": "ko", "cyrillic": "ru", "arabic": "ar", "greek": "el", "hebrew": "he",
@@ -36,7 +36,9 @@ _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items
 
 
 def _script_counts(text: str) -> Counter[str]:
-    counts = Counter({"latin": len(_ASCII_LETTER.findall(text))})
+    # ASCII letters counted in C: the ASCII bytes of the text with everything else deleted.
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
+    counts = Counter({"latin": ascii_letters})
     # Only the non-ASCII characters need a closer look (few of them in English text).
     rest = "".join(_NON_ASCII.findall(text))
     if rest:
@@ -76,6 +78,7 @@ def detect_language(text: str) -> str | None:
     words = re.findall(r"[^\W\d_]+", sample.casefold())
     if len(words) < 5:
         return None
-    scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOP_SETS.items()}
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()}
     lang, hits = max(scores.items(), key=lambda item: item[1])
     return lang if hits >= max(2, len(words) * 0.05) else None
