@@ -344,7 +344,10 @@ def _highlight(piece: str, words: frozenset[str], fragmenter: ContextFragmenter)
         tokens = text_analyzer()(piece, chars=True, mode="query", removestops=False)
         tokens = set_matched_filter(tokens, words)
     else:
-        tokens = latin_tokens(piece, frozenset(w.encode("utf-8") for w in words))
+        terms = frozenset(w.encode("utf-8") for w in words)
+        # Fragments reach `surround` before a match and at most ~maxchars of words after one.
+        reach = fragmenter.surround * 3, fragmenter.maxchars * 4
+        tokens = latin_tokens(piece, terms, *reach)
     fragments = top_fragments(
         fragmenter.fragment_tokens(piece, tokens), 2, BasicFragmentScorer(), FIRST, 1
     )

@@ -10,8 +10,10 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import NO_MERGE
 
+from reader.core.analysis import CJK_RUN
 from reader.core.index import make_schema
 from reader.core.leanwriter import LARGE, MERGE_AT, LeanWriter, encode_positions, latin_positions
+from reader.core.search import _MarkFormatter
 
 TEXTS = [
     "Running runners ran; the runner's run was RUN again, and again 2024 times.",
@@ -162,3 +164,24 @@ def test_small_segments_are_merged_by_indexing_again(tmp_path: Path) -> None:
         found = sorted(int(f["id"]) for f in searcher.all_stored_fields())
         assert found == [n for n in range(1, MERGE_AT + 2) if n != 2]
         assert searcher.doc_count() == MERGE_AT
+
+
+def test_windowed_latin_tokens_highlight_like_the_analyzer() -> None:
+    from whoosh.highlight import ContextFragmenter, highlight
+
+    from reader.core.analysis import text_analyzer
+    from reader.core.search import _highlight
+    from reader.paths import seeds_dir
+
+    texts = [p.read_text("utf-8") for p in sorted(seeds_dir().glob("*.txt"))]
+    texts = [t for t in texts if not CJK_RUN.search(t)]
+    texts.append(" ".join(f"word{i} filler text, more filler." for i in range(400)) + " target")
+    fragmenter = ContextFragmenter(maxchars=220, surround=60)
+    checked = 0
+    for text in texts:
+        words = sorted({t.text for t in text_analyzer()(text)})
+        for probe in [*words[:: max(1, len(words) // 25)], "target", "filler"]:
+            expected = highlight(text, {probe}, text_analyzer(), fragmenter, _MarkFormatter(), 2)
+            assert _highlight(text, frozenset({probe}), fragmenter) == expected
+            checked += bool(expected)
+    assert checked > 50
