@@ -15,7 +15,7 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from whoosh import qparser, query, sorting
+from whoosh import qparser, query
 from whoosh.highlight import (
     FIRST,
     BasicFragmentScorer,
@@ -30,6 +30,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
+from reader.core import docsets
 from reader.core.analysis import CJK_RUN, stem, text_analyzer
 from reader.core.errors import QueryError
 from reader.core.index import UNDATED
@@ -345,8 +346,9 @@ def _highlight(piece: str, words: frozenset[str], fragmenter: ContextFragmenter)
         tokens = set_matched_filter(tokens, words)
     else:
         terms = frozenset(w.encode("utf-8") for w in words)
-        # Fragments reach `surround` before a match and at most ~maxchars of words after one.
-        reach = fragmenter.surround * 3, fragmenter.maxchars * 4
+        # A fragment starts `surround` characters before a match and ends `surround` characters
+        # of words after its last one (a match closer than that continues it).
+        reach = fragmenter.surround * 3, fragmenter.surround * 3
         tokens = latin_tokens(piece, terms, *reach)
     fragments = top_fragments(
         fragmenter.fragment_tokens(piece, tokens), 2, BasicFragmentScorer(), FIRST, 1
@@ -398,24 +400,29 @@ def run(
     if order not in _ORDERS:
         raise QueryError(f"Unknown order {order!r}: use relevance or date.")
     q = parse(text, searcher.schema, searcher.reader())
-    kwargs: dict[str, object] = {"limit": max(1, limit)}
-    if order == "date":
-        kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
     within_filter = _within_filter(within)
+    # Every match, unscored (fast, see docsets): the total and the timeline's counts.
+    matched = docsets.matching_docs(searcher, q)
     if within_filter is not None:
-        kwargs["filter"] = within_filter
-    # The top hits only (Whoosh skips blocks that cannot make the top); then every match,
-    # unscored, for the total and the timeline's counts.
-    results = searcher.search(q, **kwargs)
-    matched = results.docs()
+        matched &= docsets.matching_docs(searcher, within_filter)
     by_month = _month_counts(searcher, matched)
-    hit_ids = [int(hit["id"]) for hit in results[: max(0, limit)]]
+    ranked: list[tuple[int, float]]  # (document number, score)
+    if order == "date":
+        # Newest first as Whoosh sorts the date column (its key as the score, as before).
+        ranked = docsets.newest(searcher, matched, max(0, limit))
+    else:
+        # The top hits only: Whoosh skips posting blocks that cannot make the top.
+        kwargs: dict[str, object] = {"limit": max(1, limit)}
+        if within_filter is not None:
+            kwargs["filter"] = within_filter
+        results = searcher.search(q, **kwargs)
+        ranked = [(hit.docnum, hit.score) for hit in results[: max(0, limit)]]
+    hit_ids = [int(searcher.stored_fields(docnum)["id"]) for docnum, _ in ranked]
     summaries = {s.id: s for s in store.summaries(ids=hit_ids)}
     texts = store.texts(hit_ids)
     terms = _highlight_terms(searcher, q)
     hits: list[SearchHit] = []
-    for hit in results[: max(0, limit)]:
-        doc_id = int(hit["id"])
+    for doc_id, (_, score) in zip(hit_ids, ranked, strict=True):
         summary = summaries.get(doc_id)
         if summary is None:
             continue  # deleted since the index was written; the queue will catch up
@@ -427,7 +434,7 @@ def run(
                 date=summary.date,
                 source=summary.source,
                 snippet=_snippet(terms, body, removed, notes),
-                score=float(hit.score) if hit.score is not None else 0.0,
+                score=float(score) if score is not None else 0.0,
             )
         )
     by_year: dict[str, int] = {}
