@@ -97,8 +97,38 @@ def matching_docs(searcher: Searcher, q: query.Query) -> set[int]:
     return set(searcher.docs_for_query(q))
 
 
-# Searcher -> sort key of each document number for newest-first order (its snapshot is fixed).
-_DATE_KEYS: weakref.WeakKeyDictionary[Searcher, list[int]] = weakref.WeakKeyDictionary()
+# (segment id, column) -> its values: a segment's columns never change (deletions aside, which
+# matching_docs takes care of), so a searcher opened after a commit reads only new segments.
+_SEGMENT_COLUMNS: dict[tuple[str, str], list[Any]] = {}
+_SEGMENT_COLUMNS_KEPT = 256
+# Searcher -> column -> values by document number.
+_COLUMNS: weakref.WeakKeyDictionary[Searcher, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
+
+
+def column(searcher: Searcher, name: str) -> list[Any]:
+    """The raw values of a column for every document number of the searcher (cached)."""
+    columns = _COLUMNS.setdefault(searcher, {})
+    values = columns.get(name)
+    if values is not None:
+        return values
+    values = []
+    for reader, _ in _segments(searcher):
+        segment = getattr(reader, "_segment", None)
+        key = (segment.segment_id(), name) if segment is not None else None
+        cached = _SEGMENT_COLUMNS.get(key) if key is not None else None
+        if cached is None:
+            count = reader.doc_count_all()
+            if count and reader.has_column(name):
+                cached = list(reader.column_reader(name, translate=False))
+            else:
+                cached = [None] * count
+            if key is not None:
+                if len(_SEGMENT_COLUMNS) >= _SEGMENT_COLUMNS_KEPT:
+                    _SEGMENT_COLUMNS.clear()
+                _SEGMENT_COLUMNS[key] = cached
+        values.extend(cached)
+    columns[name] = values
+    return values
 
 
 def newest(searcher: Searcher, docs: set[int], limit: int) -> list[tuple[int, float]]:
@@ -106,10 +136,6 @@ def newest(searcher: Searcher, docs: set[int], limit: int) -> list[tuple[int, fl
     what ``sortedby=FieldFacet("date", reverse=True)`` gives (ties in document order; the
     column's "no date" value is the largest, so undated documents come first, as they always
     have), without stepping through the documents one by one."""
-    keys = _DATE_KEYS.get(searcher)
-    if keys is None:
-        reader = searcher.reader()
-        column = reader.column_reader("date", translate=False) if reader.has_column("date") else []
-        keys = _DATE_KEYS[searcher] = list(column)
+    keys = column(searcher, "date")
     top = heapq.nsmallest(limit, docs, key=lambda d: (-keys[d], d))
     return [(d, float(-keys[d])) for d in top]

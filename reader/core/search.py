@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -475,19 +474,15 @@ def _existing_terms(reader: IndexReader, q: query.Query) -> set[tuple[str, bytes
     return found
 
 
-# Searcher -> the month of each document number (the searcher's snapshot never changes).
-_MONTHS: weakref.WeakKeyDictionary[Searcher, list[str]] = weakref.WeakKeyDictionary()
-
-
 def _month_counts(searcher: Searcher, docnums: Iterable[int]) -> dict[str, int]:
-    """Matches per month ('2020-10' or 'undated') from the month column, read once a searcher."""
-    months = _MONTHS.get(searcher)
-    if months is None:
-        reader = searcher.reader()
-        has_column = reader.doc_count_all() and reader.has_column("month")
-        column = reader.column_reader("month") if has_column else []
-        months = _MONTHS[searcher] = [str(m) for m in column]
-    return dict(Counter(map(months.__getitem__, docnums)))
+    """Matches per month ('2020-10' or 'undated') from the month column."""
+    months = docsets.column(searcher, "month")
+    counts = Counter(map(months.__getitem__, docnums))
+    return {_text(month): count for month, count in counts.items() if month is not None}
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def _ordered(counts: dict[str, int]) -> dict[str, int]:
