@@ -154,6 +154,26 @@ def test_import_in_the_background_and_cancel(qtbot, make_window, tmp_path):
     assert not window.cancel_button.isVisible()
 
 
+def test_a_big_import_is_listed_at_once_and_indexed_alongside(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    import reader.core.library as library_module
+
+    monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 20)
+    window = make_window()
+    write_articles(tmp_path / "many", 60, start=300)
+    labels: list[str] = []
+    window.controller.progress.connect(lambda label, done, total: labels.append(label))
+    with qtbot.waitSignal(window.controller.import_finished, timeout=60000) as blocker:
+        window.controller.import_paths([tmp_path / "many"])
+    assert len(blocker.args[0].imported) == 60
+    assert blocker.args[0].index_pending == 0
+    # The index process's count reached the window (during or right after the import).
+    assert any("searchable" in label or label == "Indexing" for label in labels)
+    qtbot.waitUntil(lambda: len(list_titles(window)) == 65)
+    assert search(qtbot, window, '"article number"').total == 60
+
+
 def test_editing_a_date_moves_the_document_on_the_timeline(qtbot, make_window):
     window = make_window()
     doc_id = window.current_id
