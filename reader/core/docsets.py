@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import heapq
 import weakref
+from collections.abc import Iterator
 from itertools import accumulate
+from pickle import loads
 from typing import Any
 
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+from whoosh.system import _INT_SIZE
 
 
 def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
@@ -66,10 +69,69 @@ def _term_docs(searcher: Searcher, fieldname: str, text: object) -> set[int]:
     return found
 
 
+def _blocks(reader: Any, fieldname: str, btext: bytes) -> Iterator[tuple[list[int], Any]]:
+    """(document numbers, encoded values) of each W3 posting block of a term in a segment."""
+    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    while True:
+        matcher._read_data()
+        ids, _weights, values = matcher._data
+        yield list(accumulate(ids)), values
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def _positions(value: bytes) -> list[int]:
+    """whoosh.formats.Positions.decode_positions."""
+    codes = value[_INT_SIZE:]
+    if not codes.endswith(b"."):
+        codes += b"."
+    return list(accumulate(loads(codes)))
+
+
+def _phrase_docs(searcher: Searcher, q: query.Phrase) -> set[int] | None:
+    """Documents with the phrase's words at consecutive positions (None: not a plain phrase)."""
+    schema = searcher.schema
+    if q.slop != 1 or q.fieldname not in schema or len(q.words) < 2:
+        return None
+    field = schema[q.fieldname]
+    if not field.format.supports("positions"):
+        return None
+    btexts = [field.to_bytes(word) for word in q.words]
+    found: set[int] = set()
+    for reader, offset in _segments(searcher):
+        if any((q.fieldname, b) not in reader for b in btexts):
+            continue
+        values: list[dict[int, bytes]] = []
+        for btext in btexts:
+            by_doc: dict[int, bytes] = {}
+            for ids, block_values in _blocks(reader, q.fieldname, btext):
+                if not isinstance(block_values, tuple) or len(block_values) != len(ids):
+                    return None  # not the W3 layout this reads
+                by_doc.update(zip(ids, block_values, strict=True))
+            values.append(by_doc)
+        candidates = set(values[0]).intersection(*values[1:])
+        if reader.has_deletions():
+            candidates -= reader.deleted_docs_set
+        for doc in candidates:
+            starts = set(_positions(values[0][doc]))
+            for index, by_doc in enumerate(values[1:], start=1):
+                starts &= {pos - index for pos in _positions(by_doc[doc])}
+                if not starts:
+                    break
+            if starts:
+                found.add(doc + offset)
+    return found
+
+
 def matching_docs(searcher: Searcher, q: query.Query) -> set[int]:
     """The document numbers of every (live) document ``q`` matches, as Whoosh would find them."""
     if isinstance(q, query.Term):
         return _term_docs(searcher, q.fieldname, q.text)
+    if isinstance(q, query.Phrase):
+        phrase = _phrase_docs(searcher, q)
+        if phrase is not None:
+            return phrase
     if isinstance(q, query.ConstantScoreQuery):
         return matching_docs(searcher, q.child)
     if isinstance(q, query.Or) and not isinstance(q, query.DisjunctionMax):

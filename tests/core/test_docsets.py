@@ -1,0 +1,64 @@
+"""Fast match sets and date order give exactly what Whoosh's own search gives."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import sorting
+
+from reader.core import docsets, search
+from reader.core.library import Library
+from tests.conftest import write_articles
+
+QUERIES = [
+    "article",
+    "number",
+    "article number",
+    '"article number"',
+    '"number article"',
+    "article -number",
+    "article OR lula",
+    "(article OR lula) -brazil",
+    "title:article",
+    "source:xinhua",
+    "date:[2020 to 2024]",
+    "article date:[2001 to 2030]",
+    "artic*",
+    "artcle~",
+    "卢拉",
+    "巴西总统",
+    '"president lula"',
+    "nothingmatchesthis",
+]
+
+
+@pytest.fixture
+def segmented(library: Library, tmp_path) -> Library:
+    """The seeds plus articles over several commits, one of them changed (a deletion)."""
+    for batch in range(3):
+        write_articles(tmp_path / f"batch{batch}", 7, start=batch * 10)
+        library.import_paths([tmp_path / f"batch{batch}"])
+    doc_id = library.document_ids()[0]
+    library.edit_metadata(doc_id, title="An article renamed")
+    library.sync_index()
+    return library
+
+
+def test_matching_docs_equal_whoosh(segmented: Library) -> None:
+    searcher = segmented._current_searcher()
+    assert len(searcher.reader().leaf_readers()) > 1
+    assert searcher.reader().has_deletions()
+    for text in QUERIES:
+        q = search.parse(text, searcher.schema, searcher.reader())
+        expected = set(searcher.docs_for_query(q))
+        assert docsets.matching_docs(searcher, q) == expected, text
+    assert segmented.search('"article number"').total == 21
+
+
+def test_newest_first_equals_whoosh_sorting(segmented: Library) -> None:
+    searcher = segmented._current_searcher()
+    for text in ("article", "lula OR article", "date:[2000 to 2030]"):
+        q = search.parse(text, searcher.schema, searcher.reader())
+        whoosh = searcher.search(q, limit=10, sortedby=sorting.FieldFacet("date", reverse=True))
+        ours = docsets.newest(searcher, docsets.matching_docs(searcher, q), 10)
+        assert [d for d, _ in ours] == [hit.docnum for hit in whoosh], text
+        assert [s for _, s in ours] == [hit.score for hit in whoosh], text
