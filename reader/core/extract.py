@@ -130,6 +130,7 @@ _SOURCE_SUFFIX = re.compile(
     r"|online|web desk|digital)$",
     re.IGNORECASE,
 )
+_PROSE_PUNCT = re.compile(r"[.!?;:,。！？；，]")
 _TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
 _ALNUM_ID = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*\d)\w{6,}\b")
 _BIG_NUMBER = re.compile(r"(?<![\d,.])\b(?!(?:19|20)\d\d\b)\d{3,}\b(?![,.]\d)")
@@ -237,12 +238,28 @@ def _content_words(text: str) -> set[str]:
 
 
 @functools.lru_cache(maxsize=1024)  # asked up to three times of each line by _classify
+def _is_consent(text: str) -> bool:
+    # Every branch of _CONSENT needs one of these (checked first: the regex scans slowly).
+    folded = text.casefold()
+    if "cookie" not in folded and not folded.startswith(("accept", "reject", "manage")):
+        return False
+    return _CONSENT.search(text) is not None
+
+
+def _is_caption(text: str) -> bool:
+    # Every branch of _CAPTION needs a "/", a "[" or the word photo.
+    if "/" not in text and "[" not in text and "photo" not in text.casefold():
+        return False
+    return _CAPTION.search(text) is not None
+
+
 def _is_prose(text: str) -> bool:
-    cjk = len(_CJK.findall(text))
-    if cjk >= 40:
+    if not text.isascii() and len(_CJK.findall(text)) >= 40:
         return True
-    words = len(_WORD.findall(text))
-    return words >= 20 and re.search(r"[.!?;:,。！？；，]", text) is not None
+    # Twenty words take at least 39 characters; the cheap tests first.
+    if len(text) < 39 or _PROSE_PUNCT.search(text) is None:
+        return False
+    return len(_WORD.findall(text)) >= 20
 
 
 def _is_breadcrumb(text: str) -> bool:
@@ -300,9 +317,9 @@ def _classify(block: _Block) -> None:
     block.dates = find_dates(text) if len(text) <= _MAX_TITLE_CHARS else []
     if _BOILERPLATE_START.search(text) or _is_ui_line(text) or _is_breadcrumb(text):
         block.kind = "nav"
-    elif _CONSENT.search(text) or _READING_TIME.search(text) or _CAPTION_LABEL.search(text):
+    elif _is_consent(text) or _READING_TIME.search(text) or _CAPTION_LABEL.search(text):
         block.kind = "nav"
-    elif _CAPTION.search(text) and len(_WORD.findall(text)) < 60:
+    elif _is_caption(text) and len(_WORD.findall(text)) < 60:
         block.kind = "nav"
     elif _CREDIT.search(text) and not _is_prose(text):
         block.kind = "nav"
