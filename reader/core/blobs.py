@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -27,10 +28,14 @@ class BlobStore:
 
     def put(self, data: bytes) -> str:
         """Keep ``data``; returns its digest. A blob that already exists is not rewritten."""
+        return self.put_new(data)[0]
+
+    def put_new(self, data: bytes) -> tuple[str, bool]:
+        """Keep ``data``: (its digest, True if this call wrote the file)."""
         digest = sha256(data)
         target = self.path(digest)
         if target.exists() and target.stat().st_size == len(data):
-            return digest
+            return digest, False
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True)
         # A name of its own (no mkstemp: it tries random names through Python, ~0.3 ms).
@@ -41,6 +46,9 @@ class BlobStore:
         except FileExistsError:  # left by a killed process that had the same id
             os.unlink(tmp)
             fd = os.open(tmp, flags, 0o600)
+        except FileNotFoundError:  # the empty folder was just discarded by another import
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, flags, 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -50,7 +58,14 @@ class BlobStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return digest
+        return digest, True
+
+    def discard(self, digest: str) -> None:
+        """Delete a blob (one this process just wrote and nothing refers to)."""
+        path = self.path(digest)
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # its fan-out folder too, if that is now empty
+            path.parent.rmdir()
 
     def get(self, digest: str) -> bytes:
         """The bytes of a kept file."""

@@ -7,6 +7,7 @@ SQLite connection); a worker thread opens its own Library on the same data dir.
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import contextlib
 import datetime as dt
 import enum
@@ -159,6 +160,7 @@ class Library:
         self.notes = Notes(self.store)
         self._searcher: Searcher | None = None
         self._searcher_build: str | None = None
+        self._writer_pool: concurrent.futures.ThreadPoolExecutor | None = None
 
     @classmethod
     def open(
@@ -187,6 +189,9 @@ class Library:
 
     def close(self) -> None:
         """Release the searcher and the database connection."""
+        if self._writer_pool is not None:
+            self._writer_pool.shutdown(wait=True)
+            self._writer_pool = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -237,43 +242,96 @@ class Library:
         existing = self.store.find_duplicate(digest)
         if existing is not None:
             return [self._revive(existing)]
-        extracted = [with_images(doc, load) for doc in importers.extract_all(data, name, encoding)]
-        results: list[tuple[int, bool]] = []
+        # The original is written (and synced to disk) by another thread while the text is
+        # extracted; a document row that refers to it is written only once it is on disk.
+        writing = self._blob_writer().submit(self.blobs.put_new, data)
         kept = False
-        for doc in extracted:
-            text_hash = text_digest(doc.title + "\n" + doc.text)
-            existing = self.store.find_text_duplicate(text_hash)
-            if existing is not None:
-                results.append(self._revive(existing))
-                continue
+        try:
+            extracted = [
+                with_images(doc, load) for doc in importers.extract_all(data, name, encoding)
+            ]
+            results: list[tuple[int, bool]] = []
+            for doc in extracted:
+                text_hash = text_digest(doc.title + "\n" + doc.text)
+                existing = self.store.find_text_duplicate(text_hash)
+                if existing is not None:
+                    results.append(self._revive(existing))
+                    continue
+                if not kept:
+                    self._kept(writing)
+                    kept = True
+                self._add_extracted(doc, data, digest, text_hash, origin, encoding, results)
+            return results
+        finally:
             if not kept:
-                self._keep(data)
-                kept = True
-            images = self._keep_images(doc)
-            previous = self.store.imported_from(origin, doc.part)
-            if previous is not None:
-                # The file changed since it was imported: same document, new text; the user's
-                # corrections stay and the annotations are anchored again.
-                self.store.replace_extraction(
-                    previous, doc, text_hash, (digest, len(data)), images=images
-                )
-                self.notes.reanchor(previous)
-                if encoding is not None:
-                    self.store.set_chosen_encoding(previous, encoding)
-                results.append((previous, False))
-                continue
-            doc_id = self.store.add_document(
-                doc,
-                original_sha256=digest,
-                original_size=len(data),
-                text_sha256=text_hash,
-                imported_from=origin,
-                images=images,
+                self._forget_blob(writing, digest)
+
+    def _add_extracted(
+        self,
+        doc: ExtractedDocument,
+        data: bytes,
+        digest: str,
+        text_hash: str,
+        origin: str,
+        encoding: str | None,
+        results: list[tuple[int, bool]],
+    ) -> None:
+        images = self._keep_images(doc)
+        previous = self.store.imported_from(origin, doc.part)
+        if previous is not None:
+            # The file changed since it was imported: same document, new text; the user's
+            # corrections stay and the annotations are anchored again.
+            self.store.replace_extraction(
+                previous, doc, text_hash, (digest, len(data)), images=images
             )
+            self.notes.reanchor(previous)
             if encoding is not None:
-                self.store.set_chosen_encoding(doc_id, encoding)
-            results.append((doc_id, False))
-        return results
+                self.store.set_chosen_encoding(previous, encoding)
+            results.append((previous, False))
+            return
+        doc_id = self.store.add_document(
+            doc,
+            original_sha256=digest,
+            original_size=len(data),
+            text_sha256=text_hash,
+            imported_from=origin,
+            images=images,
+        )
+        if encoding is not None:
+            self.store.set_chosen_encoding(doc_id, encoding)
+        results.append((doc_id, False))
+
+    def _blob_writer(self) -> concurrent.futures.ThreadPoolExecutor:
+        if self._writer_pool is None:
+            self._writer_pool = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="blob-writer"
+            )
+        return self._writer_pool
+
+    def _kept(self, writing: concurrent.futures.Future[tuple[str, bool]]) -> None:
+        """Wait until the original is on disk; ImportFailed if it could not be saved."""
+        try:
+            writing.result()
+        except OSError as exc:
+            raise ImportFailed(
+                f"the copy of it could not be saved ({exc.strerror or exc})"
+            ) from exc
+
+    def _forget_blob(
+        self, writing: concurrent.futures.Future[tuple[str, bool]], digest: str
+    ) -> None:
+        """The file was not imported: remove the copy written for it, unless it was there before
+        or something refers to it (the same bytes imported by another process meanwhile)."""
+        try:
+            created = writing.result()[1]
+        except OSError:
+            return
+        if (
+            created
+            and self.store.find_duplicate(digest) is None
+            and not self.store.has_image(digest)
+        ):
+            self.blobs.discard(digest)
 
     def import_url(self, url: str, cancel: Cancel | None = None) -> list[tuple[int, bool]]:
         """Download a web page and its images once, then import it like a file (import_data).

@@ -636,6 +636,11 @@ class Store:
                 )
         return out
 
+    def has_image(self, sha256: str) -> bool:
+        """True if a document's image is kept under this digest."""
+        row = self._db.execute("SELECT 1 FROM images WHERE sha256 = ? LIMIT 1", (sha256,))
+        return row.fetchone() is not None
+
     def original_hashes(self) -> set[str]:
         """Hashes of every kept blob: original files and the images of documents."""
         return {
