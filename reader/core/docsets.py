@@ -21,11 +21,12 @@ from itertools import accumulate
 from pickle import loads
 from typing import Any
 
-from whoosh import query
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh import query, scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
 
 
 def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
@@ -201,3 +202,147 @@ def newest(searcher: Searcher, docs: set[int], limit: int) -> list[tuple[int, fl
     keys = column(searcher, "date")
     top = heapq.nsmallest(limit, docs, key=lambda d: (-keys[d], d))
     return [(d, float(-keys[d])) for d in top]
+
+
+# -- relevance ----------------------------------------------------------------------------------
+
+
+def _length_bytes(searcher: Searcher, fieldname: str) -> list[Any]:
+    """Per segment: the field's length byte of each document (None without a length column)."""
+    out: list[Any] = []
+    lenfield = f"_{fieldname}_len"
+    for reader, _ in _segments(searcher):
+        segment = getattr(reader, "_segment", None)
+        key = (segment.segment_id(), lenfield) if segment is not None else None
+        cached = _SEGMENT_COLUMNS.get(key) if key is not None else None
+        if cached is None:
+            perdoc = getattr(reader, "_perdoc", None)
+            if perdoc is None or not perdoc.has_column(lenfield):
+                cached = []
+            else:
+                column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+                cached = [int(code) for code in column]
+            if key is not None:
+                if len(_SEGMENT_COLUMNS) >= _SEGMENT_COLUMNS_KEPT:
+                    _SEGMENT_COLUMNS.clear()
+                _SEGMENT_COLUMNS[key] = cached
+        out.append(cached)
+    return out
+
+
+def _term_scores(searcher: Searcher, fieldname: str, text: object) -> dict[int, float] | None:
+    """BM25F score of each live document with the term, as Whoosh's Term matcher scores it."""
+    schema = searcher.schema
+    if fieldname not in schema:
+        return {}
+    field = schema[fieldname]
+    try:
+        btext = field.to_bytes(text)
+    except ValueError:
+        return {}
+    weighting = searcher.weighting
+    if not isinstance(weighting, scoring.BM25F) or not field.scorable:
+        return None
+    if (fieldname, btext) not in searcher.reader():
+        return {}
+    idf = searcher.idf(fieldname, btext)
+    avgfl = searcher.avg_field_length(fieldname) or 1
+    b = weighting._field_B.get(fieldname, weighting.B)
+    k1 = weighting.K1
+    # bm25(idf, tf, fl, avgfl, B, K1) for every (tf, length byte) pair met, computed once.
+    table: dict[tuple[float, int], float] = {}
+
+    def score(tf: float, code: int) -> float:
+        fl = byte_to_length(code) if code else None
+        value: float = scoring.bm25(idf, tf, fl, avgfl, b, k1)
+        table[(tf, code)] = value
+        return value
+
+    scores: dict[int, float] = {}
+    for (reader, offset), lengths in zip(
+        _segments(searcher), _length_bytes(searcher, fieldname), strict=True
+    ):
+        if (fieldname, btext) not in reader:
+            continue
+        matcher = reader._terms.matcher(fieldname, btext, field.format)
+        if not isinstance(matcher, W3LeafMatcher) or matcher._byteids or not lengths:
+            return None
+        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+        get = table.get
+        while True:
+            matcher._read_data()
+            deltas, weights, _values = matcher._data
+            ids = list(accumulate(deltas))
+            if weights is None:
+                weights = [1.0] * len(ids)
+            elif not isinstance(weights, tuple):
+                weights = [weights] * len(ids)
+            for doc, tf in zip(ids, weights, strict=True):
+                if doc in deleted:
+                    continue
+                key = (tf, lengths[doc])
+                scores[doc + offset] = get(key) or score(*key)
+            if matcher._lastblock:
+                break
+            matcher._goto(matcher._nextoffset)
+    return scores
+
+
+def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+    return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
+
+def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
+    """Document -> score for the query shapes Reader's parser makes, as Whoosh scores them
+    (sums over OR and AND, constant scores, phrases scored by their words); None for others."""
+    if isinstance(q, query.Term):
+        found = _term_scores(searcher, q.fieldname, q.text)
+        return None if found is None else _boosted(found, q.boost)
+    if isinstance(q, query.ConstantScoreQuery):
+        return {d: q.score for d in matching_docs(searcher, q.child)}
+    if isinstance(q, query.Or) and not isinstance(q, query.DisjunctionMax):
+        if q.minmatch or q.scale:
+            return None
+        total: dict[int, float] = {}
+        for child in q.subqueries:
+            part = _scores(searcher, child)
+            if part is None:
+                return None
+            for doc, value in part.items():
+                total[doc] = total.get(doc, 0.0) + value
+        return _boosted(total, q.boost)
+    if isinstance(q, query.And):
+        positives = [c for c in q.subqueries if not isinstance(c, query.Not)]
+        if not positives:
+            return None
+        parts = []
+        for child in positives:
+            part = _scores(searcher, child)
+            if part is None:
+                return None
+            parts.append(part)
+        keys = set(parts[0]).intersection(*parts[1:])
+        for negative in (c.query for c in q.subqueries if isinstance(c, query.Not)):
+            keys -= matching_docs(searcher, negative)
+        return _boosted({d: sum(part[d] for part in parts) for d in keys}, q.boost)
+    if isinstance(q, query.Phrase):
+        docs = _phrase_docs(searcher, q)
+        if docs is None:
+            return None
+        words = [_term_scores(searcher, q.fieldname, word) for word in q.words]
+        if any(w is None for w in words):
+            return None
+        return _boosted({d: sum(w[d] for w in words if w is not None) for d in docs}, q.boost)
+    return None
+
+
+def top(
+    searcher: Searcher, q: query.Query, limit: int, within: set[int] | None = None
+) -> list[tuple[int, float]] | None:
+    """The ``limit`` best documents by score (ties in document order), or None when the query
+    has a shape _scores leaves to Whoosh."""
+    scores = _scores(searcher, q)
+    if scores is None:
+        return None
+    items = scores.items() if within is None else ((d, scores[d]) for d in within if d in scores)
+    return heapq.nsmallest(limit, items, key=lambda item: (-item[1], item[0]))

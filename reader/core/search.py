@@ -410,12 +410,18 @@ def run(
         # Newest first as Whoosh sorts the date column (its key as the score, as before).
         ranked = docsets.newest(searcher, matched, max(0, limit))
     else:
-        # The top hits only: Whoosh skips posting blocks that cannot make the top.
-        kwargs: dict[str, object] = {"limit": max(1, limit)}
-        if within_filter is not None:
-            kwargs["filter"] = within_filter
-        results = searcher.search(q, **kwargs)
-        ranked = [(hit.docnum, hit.score) for hit in results[: max(0, limit)]]
+        # Scored a posting block at a time (see docsets); other query shapes by Whoosh.
+        fast = docsets.top(
+            searcher, q, max(0, limit), matched if within_filter is not None else None
+        )
+        if fast is not None:
+            ranked = fast
+        else:
+            kwargs: dict[str, object] = {"limit": max(1, limit)}
+            if within_filter is not None:
+                kwargs["filter"] = within_filter
+            results = searcher.search(q, **kwargs)
+            ranked = [(hit.docnum, hit.score) for hit in results[: max(0, limit)]]
     hit_ids = [int(searcher.stored_fields(docnum)["id"]) for docnum, _ in ranked]
     summaries = {s.id: s for s in store.summaries(ids=hit_ids)}
     texts = store.texts(hit_ids)
