@@ -336,13 +336,17 @@ def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
     return None
 
 
-def top(
-    searcher: Searcher, q: query.Query, limit: int, within: set[int] | None = None
-) -> list[tuple[int, float]] | None:
-    """The ``limit`` best documents by score (ties in document order), or None when the query
-    has a shape _scores leaves to Whoosh."""
-    scores = _scores(searcher, q)
-    if scores is None:
-        return None
-    items = scores.items() if within is None else ((d, scores[d]) for d in within if d in scores)
-    return heapq.nsmallest(limit, items, key=lambda item: (-item[1], item[0]))
+def scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
+    """Every document the query matches with its score (the keys are what matching_docs
+    gives), or None when the query has a shape this leaves to Whoosh."""
+    return _scores(searcher, q)
+
+
+def best(scored: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` highest scores, ties in document order (Whoosh's order)."""
+    if limit <= 0 or not scored:
+        return []
+    threshold = heapq.nlargest(limit, scored.values())[-1]
+    candidates = [(doc, value) for doc, value in scored.items() if value >= threshold]
+    candidates.sort(key=lambda item: (-item[1], item[0]))
+    return candidates[:limit]

@@ -400,28 +400,29 @@ def run(
         raise QueryError(f"Unknown order {order!r}: use relevance or date.")
     q = parse(text, searcher.schema, searcher.reader())
     within_filter = _within_filter(within)
-    # Every match, unscored (fast, see docsets): the total and the timeline's counts.
-    matched = docsets.matching_docs(searcher, q)
-    if within_filter is not None:
-        matched &= docsets.matching_docs(searcher, within_filter)
+    within_docs = (
+        docsets.matching_docs(searcher, within_filter) if within_filter is not None else None
+    )
+    # Every match (fast, see docsets): for the total, the timeline's counts and the order.
+    scored = docsets.scores(searcher, q) if order != "date" else None
+    matched = set(scored) if scored is not None else docsets.matching_docs(searcher, q)
+    if within_docs is not None:
+        matched &= within_docs
     by_month = _month_counts(searcher, matched)
     ranked: list[tuple[int, float]]  # (document number, score)
     if order == "date":
         # Newest first as Whoosh sorts the date column (its key as the score, as before).
         ranked = docsets.newest(searcher, matched, max(0, limit))
-    else:
-        # Scored a posting block at a time (see docsets); other query shapes by Whoosh.
-        fast = docsets.top(
-            searcher, q, max(0, limit), matched if within_filter is not None else None
-        )
-        if fast is not None:
-            ranked = fast
-        else:
-            kwargs: dict[str, object] = {"limit": max(1, limit)}
-            if within_filter is not None:
-                kwargs["filter"] = within_filter
-            results = searcher.search(q, **kwargs)
-            ranked = [(hit.docnum, hit.score) for hit in results[: max(0, limit)]]
+    elif scored is not None:
+        if within_docs is not None:
+            scored = {doc: scored[doc] for doc in matched}
+        ranked = docsets.best(scored, max(0, limit))
+    else:  # a query shape docsets does not score: Whoosh ranks it
+        kwargs: dict[str, object] = {"limit": max(1, limit), "optimize": False}
+        if within_filter is not None:
+            kwargs["filter"] = within_filter
+        results = searcher.search(q, **kwargs)
+        ranked = [(hit.docnum, hit.score) for hit in results[: max(0, limit)]]
     hit_ids = [int(searcher.stored_fields(docnum)["id"]) for docnum, _ in ranked]
     summaries = {s.id: s for s in store.summaries(ids=hit_ids)}
     texts = store.texts(hit_ids)
