@@ -70,28 +70,48 @@ def _term_docs(searcher: Searcher, fieldname: str, text: object) -> set[int]:
     return found
 
 
-def _blocks(reader: Any, fieldname: str, btext: bytes) -> Iterator[tuple[list[int], Any]]:
-    """(document numbers, encoded values) of each W3 posting block of a term in a segment."""
+def _blocks(
+    reader: Any, fieldname: str, btext: bytes
+) -> Iterator[tuple[list[int], list[float], Any]]:
+    """(document numbers, weights, encoded values) of each W3 posting block of a term in a
+    segment (of one posting per document)."""
     matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
     while True:
         matcher._read_data()
-        ids, _weights, values = matcher._data
-        yield list(accumulate(ids)), values
+        deltas, weights, values = matcher._data
+        ids = list(accumulate(deltas))
+        if weights is None:  # all 1.0
+            weights = [1.0] * len(ids)
+        elif not isinstance(weights, tuple):  # all the same
+            weights = [weights] * len(ids)
+        yield ids, list(weights), values
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
 
 
+_POSITIONS: dict[bytes, list[int]] = {}  # most values are one position, shared by many
+_POSITIONS_KEPT = 100_000
+
+
 def _positions(value: bytes) -> list[int]:
-    """whoosh.formats.Positions.decode_positions."""
-    codes = value[_INT_SIZE:]
-    if not codes.endswith(b"."):
-        codes += b"."
-    return list(accumulate(loads(codes)))
+    """whoosh.formats.Positions.decode_positions (do not change the list: it is shared)."""
+    found = _POSITIONS.get(value)
+    if found is None:
+        codes = value[_INT_SIZE:]
+        if not codes.endswith(b"."):
+            codes += b"."
+        found = list(accumulate(loads(codes)))
+        if len(_POSITIONS) >= _POSITIONS_KEPT:
+            _POSITIONS.clear()
+        _POSITIONS[value] = found
+    return found
 
 
-def _phrase_docs(searcher: Searcher, q: query.Phrase) -> set[int] | None:
-    """Documents with the phrase's words at consecutive positions (None: not a plain phrase)."""
+def _phrase_scores(searcher: Searcher, q: query.Phrase) -> dict[int, float] | None:
+    """Documents with the phrase's words at consecutive positions, each with the sum of its
+    words' scores (how Whoosh scores a phrase; 0.0 where the field cannot be scored); None
+    when this is not a plain phrase on a W3 index."""
     schema = searcher.schema
     if q.slop != 1 or q.fieldname not in schema or len(q.words) < 2:
         return None
@@ -99,29 +119,39 @@ def _phrase_docs(searcher: Searcher, q: query.Phrase) -> set[int] | None:
     if not field.format.supports("positions"):
         return None
     btexts = [field.to_bytes(word) for word in q.words]
-    found: set[int] = set()
-    for reader, offset in _segments(searcher):
+    if any((q.fieldname, b) not in searcher.reader() for b in btexts):
+        return {}
+    scorers = [_Bm25.make(searcher, q.fieldname, b) for b in btexts]
+    found: dict[int, float] = {}
+    for (reader, offset), lengths in zip(
+        _segments(searcher), _length_bytes(searcher, q.fieldname), strict=True
+    ):
         if any((q.fieldname, b) not in reader for b in btexts):
             continue
-        values: list[dict[int, bytes]] = []
+        postings: list[dict[int, tuple[float, bytes]]] = []
         for btext in btexts:
-            by_doc: dict[int, bytes] = {}
-            for ids, block_values in _blocks(reader, q.fieldname, btext):
-                if not isinstance(block_values, tuple) or len(block_values) != len(ids):
+            by_doc: dict[int, tuple[float, bytes]] = {}
+            for ids, weights, values in _blocks(reader, q.fieldname, btext):
+                if not isinstance(values, tuple) or len(values) != len(ids):
                     return None  # not the W3 layout this reads
-                by_doc.update(zip(ids, block_values, strict=True))
-            values.append(by_doc)
-        candidates = set(values[0]).intersection(*values[1:])
+                by_doc.update(zip(ids, zip(weights, values, strict=True), strict=True))
+            postings.append(by_doc)
+        candidates = set(postings[0]).intersection(*postings[1:])
         if reader.has_deletions():
             candidates -= reader.deleted_docs_set
         for doc in candidates:
-            starts = set(_positions(values[0][doc]))
-            for index, by_doc in enumerate(values[1:], start=1):
-                starts &= {pos - index for pos in _positions(by_doc[doc])}
+            entries = [by_doc[doc] for by_doc in postings]
+            starts = set(_positions(entries[0][1]))
+            for index, (_tf, value) in enumerate(entries[1:], start=1):
+                starts &= {pos - index for pos in _positions(value)}
                 if not starts:
                     break
             if starts:
-                found.add(doc + offset)
+                code = lengths[doc] if lengths else 0
+                found[doc + offset] = sum(
+                    scorer(tf, code) if scorer is not None else 0.0
+                    for scorer, (tf, _value) in zip(scorers, entries, strict=True)
+                )
     return found
 
 
@@ -130,9 +160,9 @@ def matching_docs(searcher: Searcher, q: query.Query) -> set[int]:
     if isinstance(q, query.Term):
         return _term_docs(searcher, q.fieldname, q.text)
     if isinstance(q, query.Phrase):
-        phrase = _phrase_docs(searcher, q)
+        phrase = _phrase_scores(searcher, q)
         if phrase is not None:
-            return phrase
+            return set(phrase)
     if isinstance(q, query.ConstantScoreQuery):
         return matching_docs(searcher, q.child)
     if isinstance(q, query.Or) and not isinstance(q, query.DisjunctionMax):
@@ -230,6 +260,36 @@ def _length_bytes(searcher: Searcher, fieldname: str) -> list[Any]:
     return out
 
 
+class _Bm25:
+    """Whoosh's BM25F score of one term in a document, from its weight (term frequency times
+    the field's boost) and the document's length byte; each pair computed once."""
+
+    def __init__(self, searcher: Searcher, fieldname: str, btext: bytes) -> None:
+        weighting = searcher.weighting
+        self.idf = searcher.idf(fieldname, btext)
+        self.avgfl = searcher.avg_field_length(fieldname) or 1
+        self.b = weighting._field_B.get(fieldname, weighting.B)
+        self.k1 = weighting.K1
+        self.table: dict[tuple[float, int], float] = {}
+
+    @staticmethod
+    def usable(searcher: Searcher, field: Any) -> bool:
+        return isinstance(searcher.weighting, scoring.BM25F) and bool(field.scorable)
+
+    @classmethod
+    def make(cls, searcher: Searcher, fieldname: str, btext: bytes) -> _Bm25 | None:
+        field = searcher.schema[fieldname]
+        return cls(searcher, fieldname, btext) if cls.usable(searcher, field) else None
+
+    def __call__(self, tf: float, code: int) -> float:
+        found = self.table.get((tf, code))
+        if found is None:
+            length = byte_to_length(code) if code else None
+            found = scoring.bm25(self.idf, tf, length, self.avgfl, self.b, self.k1)
+            self.table[(tf, code)] = found
+        return found
+
+
 def _term_scores(searcher: Searcher, fieldname: str, text: object) -> dict[int, float] | None:
     """BM25F score of each live document with the term, as Whoosh's Term matcher scores it."""
     schema = searcher.schema
@@ -240,24 +300,12 @@ def _term_scores(searcher: Searcher, fieldname: str, text: object) -> dict[int, 
         btext = field.to_bytes(text)
     except ValueError:
         return {}
-    weighting = searcher.weighting
-    if not isinstance(weighting, scoring.BM25F) or not field.scorable:
+    if not _Bm25.usable(searcher, field):
         return None
     if (fieldname, btext) not in searcher.reader():
         return {}
-    idf = searcher.idf(fieldname, btext)
-    avgfl = searcher.avg_field_length(fieldname) or 1
-    b = weighting._field_B.get(fieldname, weighting.B)
-    k1 = weighting.K1
-    # bm25(idf, tf, fl, avgfl, B, K1) for every (tf, length byte) pair met, computed once.
-    table: dict[tuple[float, int], float] = {}
-
-    def score(tf: float, code: int) -> float:
-        fl = byte_to_length(code) if code else None
-        value: float = scoring.bm25(idf, tf, fl, avgfl, b, k1)
-        table[(tf, code)] = value
-        return value
-
+    scorer = _Bm25(searcher, fieldname, btext)
+    table, fill = scorer.table, scorer
     scores: dict[int, float] = {}
     for (reader, offset), lengths in zip(
         _segments(searcher), _length_bytes(searcher, fieldname), strict=True
@@ -269,22 +317,12 @@ def _term_scores(searcher: Searcher, fieldname: str, text: object) -> dict[int, 
             return None
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
         get = table.get
-        while True:
-            matcher._read_data()
-            deltas, weights, _values = matcher._data
-            ids = list(accumulate(deltas))
-            if weights is None:
-                weights = [1.0] * len(ids)
-            elif not isinstance(weights, tuple):
-                weights = [weights] * len(ids)
+        for ids, weights, _values in _blocks(reader, fieldname, btext):
             for doc, tf in zip(ids, weights, strict=True):
                 if doc in deleted:
                     continue
                 key = (tf, lengths[doc])
-                scores[doc + offset] = get(key) or score(*key)
-            if matcher._lastblock:
-                break
-            matcher._goto(matcher._nextoffset)
+                scores[doc + offset] = get(key) or fill(*key)
     return scores
 
 
@@ -326,13 +364,11 @@ def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
             keys -= matching_docs(searcher, negative)
         return _boosted({d: sum(part[d] for part in parts) for d in keys}, q.boost)
     if isinstance(q, query.Phrase):
-        docs = _phrase_docs(searcher, q)
-        if docs is None:
+        schema = searcher.schema
+        if q.fieldname in schema and not _Bm25.usable(searcher, schema[q.fieldname]):
             return None
-        words = [_term_scores(searcher, q.fieldname, word) for word in q.words]
-        if any(w is None for w in words):
-            return None
-        return _boosted({d: sum(w[d] for w in words if w is not None) for d in docs}, q.boost)
+        phrase = _phrase_scores(searcher, q)
+        return None if phrase is None else _boosted(phrase, q.boost)
     return None
 
 
