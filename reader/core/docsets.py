@@ -139,6 +139,20 @@ def _phrase_scores(searcher: Searcher, q: query.Phrase) -> dict[int, float] | No
         candidates = set(postings[0]).intersection(*postings[1:])
         if reader.has_deletions():
             candidates -= reader.deleted_docs_set
+        if len(postings) == 2:  # the common case, without the general loop's overhead
+            first, second = postings
+            score_first, score_second = scorers
+            for doc in candidates:
+                tf1, value1 = first[doc]
+                tf2, value2 = second[doc]
+                after = _positions(value2)
+                if set(_positions(value1)).isdisjoint([pos - 1 for pos in after]):
+                    continue
+                code = lengths[doc] if lengths else 0
+                found[doc + offset] = (score_first(tf1, code) if score_first else 0.0) + (
+                    score_second(tf2, code) if score_second else 0.0
+                )
+            continue
         for doc in candidates:
             entries = [by_doc[doc] for by_doc in postings]
             starts = set(_positions(entries[0][1]))
