@@ -225,10 +225,8 @@ def column(searcher: Searcher, name: str) -> list[Any]:
         cached = _SEGMENT_COLUMNS.get(key) if key is not None else None
         if cached is None:
             count = reader.doc_count_all()
-            if count and reader.has_column(name):
-                cached = list(reader.column_reader(name, translate=False))
-            else:
-                cached = [None] * count
+            # A segment without the column (no document had a value) gives its default.
+            cached = list(reader.column_reader(name, translate=False)) if count else []
             if key is not None:
                 if len(_SEGMENT_COLUMNS) >= _SEGMENT_COLUMNS_KEPT:
                     _SEGMENT_COLUMNS.clear()

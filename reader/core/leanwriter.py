@@ -31,11 +31,10 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from pickle import dumps
 from typing import Any
 
-from whoosh.analysis import Token
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
@@ -120,31 +119,37 @@ def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], i
     return positions, len(words), words
 
 
-def latin_tokens(
+def latin_matches(
     text: str, matches: frozenset[bytes], before: int = 0, after: int = 0
-) -> Iterator[Token]:
-    """Tokens of a text without CJK characters, for highlighting: what Reader's analyzer gives
-    with ``chars=True``, each marked ``matched`` if its stemmed term is in ``matches``.
+) -> tuple[list[tuple[int, int]], list[bytes | None]]:
+    """The words of a text without CJK characters, for highlighting: their character spans and,
+    for those whose stemmed term is in ``matches``, the term (None for the others): the tokens
+    Reader's analyzer gives with ``chars=True``.
 
-    With ``before``/``after`` > 0 only the tokens from ``before`` characters ahead of a match to
-    ``after`` characters past it are given (nothing when nothing matches): a highlighter
-    that looks no further than that around matches gives the same fragments, for a fraction
-    of the work on long texts.
+    With ``before``/``after`` > 0 only the words from ``before`` characters ahead of a match to
+    ``after`` characters past it are given (none when nothing matches): a highlighter that
+    looks no further than that around matches gives the same fragments, for a fraction of the
+    work on long texts.
     """
     if _FULLWIDTH_CHAR.search(text):
         text = text.translate(_FULLWIDTH)
     get, fill = _STEMMED.cache.get, _STEMMED.fill
     words = _LATIN_WORD.findall(text)
-    terms = [get(w) or fill(w) for w in words]
-    hits = [i for i, term in enumerate(terms) if term in matches]
-    if not hits:
-        return
+    found: dict[str, bytes] = {}  # raw word -> its term, for the words that match
+    for word in set(words):
+        term = get(word) or fill(word)
+        if term in matches:
+            found[word] = term
+    if not found:
+        return [], []
+    hits = [i for i, word in enumerate(words) if word in found]
     spans = [m.span() for m in _LATIN_WORD.finditer(text)]
-    ranges: list[list[int]] = []  # token index ranges [first, last + 1)
+    keep: Sequence[int]
     if before <= 0 and after <= 0:
-        ranges.append([0, len(spans)])
+        keep = range(len(spans))
     else:
         starts = [span[0] for span in spans]
+        ranges: list[list[int]] = []  # token index ranges [first, last + 1)
         for i in hits:
             first = bisect.bisect_left(starts, spans[i][0] - before)
             last = bisect.bisect_right(starts, spans[i][1] + after)
@@ -152,15 +157,8 @@ def latin_tokens(
                 ranges[-1][1] = max(ranges[-1][1], last)
             else:
                 ranges.append([first, last])
-    token = Token(positions=False, chars=True, removestops=False, mode="query")
-    token.boost = 1.0
-    for first, last in ranges:
-        for i in range(first, last):
-            term = terms[i]
-            token.text = term.decode("utf-8")
-            token.startchar, token.endchar = spans[i]
-            token.matched = term in matches
-            yield token
+        keep = [i for first, last in ranges for i in range(first, last)]
+    return [spans[i] for i in keep], [found.get(words[i]) for i in keep]
 
 
 def _quantized(length: int) -> int:

@@ -8,6 +8,7 @@ Japanese and Korean text is searched by character bigrams, so any word of it can
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import html
 import re
@@ -15,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from whoosh import qparser, query
+from whoosh.analysis import Token
 from whoosh.highlight import (
     FIRST,
     BasicFragmentScorer,
@@ -33,7 +35,7 @@ from reader.core import docsets
 from reader.core.analysis import CJK_RUN, stem, text_analyzer
 from reader.core.errors import QueryError
 from reader.core.index import UNDATED
-from reader.core.leanwriter import latin_tokens
+from reader.core.leanwriter import latin_matches
 from reader.core.models import SearchHit, SearchResult
 from reader.core.store import Store
 
@@ -338,21 +340,67 @@ def match_spans(searcher: Searcher, text_query: str, text: str) -> list[tuple[in
 
 
 def _highlight(piece: str, words: frozenset[str], fragmenter: ContextFragmenter) -> str:
-    """Whoosh's highlight() with Reader's analyzer; text without CJK is cut by the lean
-    writer's tokenizer (the same terms, a few times faster than the analyzer's Token chain)."""
+    """Whoosh's highlight() with Reader's analyzer and a ContextFragmenter; text without CJK is
+    cut by the lean writer's tokenizer and fragmented by _context_fragments (the same
+    fragments, a few times faster than the analyzer's Token chain and Whoosh's loop)."""
     if CJK_RUN.search(piece) is not None:
         tokens = text_analyzer()(piece, chars=True, mode="query", removestops=False)
-        tokens = set_matched_filter(tokens, words)
+        fragments = fragmenter.fragment_tokens(piece, set_matched_filter(tokens, words))
     else:
         terms = frozenset(w.encode("utf-8") for w in words)
         # A fragment starts `surround` characters before a match and ends `surround` characters
         # of words after its last one (a match closer than that continues it).
-        reach = fragmenter.surround * 3, fragmenter.surround * 3
-        tokens = latin_tokens(piece, terms, *reach)
-    fragments = top_fragments(
-        fragmenter.fragment_tokens(piece, tokens), 2, BasicFragmentScorer(), FIRST, 1
-    )
-    return str(_MarkFormatter()(piece, fragments))
+        reach = fragmenter.surround * 3
+        spans, matched = latin_matches(piece, terms, reach, reach)
+        fragments = _context_fragments(piece, spans, matched, fragmenter)
+    best = top_fragments(fragments, 2, BasicFragmentScorer(), FIRST, 1)
+    return str(_MarkFormatter()(piece, best))
+
+
+def _context_fragments(
+    text: str,
+    spans: list[tuple[int, int]],
+    matched: list[bytes | None],
+    fragmenter: ContextFragmenter,
+) -> Iterator[Fragment]:
+    """ContextFragmenter.fragment_tokens over plain lists (Token objects only for matches)."""
+    maxchars, surround, charlimit = fragmenter.maxchars, fragmenter.surround, fragmenter.charlimit
+    first: int | None = None
+    firsts: collections.deque[int] = collections.deque()
+    countdown = -1
+    tokens: list[Token] = []
+    endchar = 0
+    currentlen = 0
+    for (startchar, endchar), term in zip(spans, matched, strict=True):
+        length = endchar - startchar
+        if charlimit and endchar > charlimit:
+            break
+        if countdown < 0 and term is None:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > surround:
+                firsts.popleft()
+        elif currentlen + length > maxchars:
+            countdown = 0
+        elif term is not None:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += surround
+            token = Token(chars=True, boost=1.0)
+            token.text = term.decode("utf-8")
+            token.startchar, token.endchar = startchar, endchar
+            tokens.append(token)
+        if countdown >= 0:
+            currentlen += length
+            countdown -= length
+            if countdown <= 0:
+                yield Fragment(text, tokens, first, endchar)
+                tokens, firsts, first, currentlen = [], collections.deque(), None, 0
+    if tokens:
+        yield Fragment(text, tokens, first, endchar)
 
 
 def _snippet(terms: set[tuple[str, bytes]], text: str, removed: str, notes: str) -> str:

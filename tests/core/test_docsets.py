@@ -62,3 +62,15 @@ def test_newest_first_equals_whoosh_sorting(segmented: Library) -> None:
         ours = docsets.newest(searcher, docsets.matching_docs(searcher, q), 10)
         assert [d for d, _ in ours] == [hit.docnum for hit in whoosh], text
         assert [s for _, s in ours] == [hit.score for hit in whoosh], text
+
+
+def test_newest_first_with_a_segment_of_undated_documents(segmented: Library, tmp_path) -> None:
+    undated = tmp_path / "undated.txt"
+    undated.write_text("No date here\n\nJust an article about article numbers.\n", "utf-8")
+    segmented.import_paths([undated])
+    searcher = segmented._current_searcher()
+    q = search.parse("article", searcher.schema, searcher.reader())
+    whoosh = searcher.search(q, limit=10, sortedby=sorting.FieldFacet("date", reverse=True))
+    ours = docsets.newest(searcher, docsets.matching_docs(searcher, q), 10)
+    assert [d for d, _ in ours] == [hit.docnum for hit in whoosh]
+    assert segmented.search("article", order="date").total == len(whoosh)

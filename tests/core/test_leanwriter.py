@@ -166,7 +166,7 @@ def test_small_segments_are_merged_by_indexing_again(tmp_path: Path) -> None:
         assert searcher.doc_count() == MERGE_AT
 
 
-def test_windowed_latin_tokens_highlight_like_the_analyzer() -> None:
+def test_lean_snippets_highlight_like_the_analyzer() -> None:
     from whoosh.highlight import ContextFragmenter, highlight
 
     from reader.core.analysis import text_analyzer
