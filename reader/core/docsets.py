@@ -242,8 +242,12 @@ def newest(searcher: Searcher, docs: set[int], limit: int) -> list[tuple[int, fl
     column's "no date" value is the largest, so undated documents come first, as they always
     have), without stepping through the documents one by one."""
     keys = column(searcher, "date")
-    top = heapq.nsmallest(limit, docs, key=lambda d: (-keys[d], d))
-    return [(d, float(-keys[d])) for d in top]
+    if limit <= 0 or not docs:
+        return []
+    threshold = keys[heapq.nlargest(limit, docs, key=keys.__getitem__)[-1]]
+    candidates = sorted(d for d in docs if keys[d] >= threshold)
+    candidates.sort(key=keys.__getitem__, reverse=True)  # stable: ties stay in document order
+    return [(d, float(-keys[d])) for d in candidates[:limit]]
 
 
 # -- relevance ----------------------------------------------------------------------------------
