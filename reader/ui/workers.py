@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from reader.core import library as library_module
 from reader.core.errors import ReaderError
 from reader.core.jobs import run_index_job
 from reader.core.library import ImportProgress, Library
@@ -115,6 +116,7 @@ class WriterWorker(QObject):
         last_announce = time.monotonic()
         searchable = 0  # documents the index process has committed meanwhile
         stored_all = False
+        imported: list[int] = []
 
         def on_progress(step: ImportProgress) -> None:
             nonlocal last_announce, stored_all
@@ -123,9 +125,13 @@ class WriterWorker(QObject):
             if searchable:
                 label += f" · {searchable:,} searchable"
             self.progress.emit(label, step.done, step.total)
-            stored_all = step.done == step.total
             if step.outcome == "imported" and step.doc_id is not None:
                 fresh.append(step.doc_id)
+                imported.append(step.doc_id)
+            stored_all = step.done == step.total
+            if stored_all and step.total >= library_module.INDEX_ALONGSIDE:
+                # The index process goes on with what it has not indexed yet.
+                self.progress.emit("Indexing", searchable, len(imported))
             if fresh and time.monotonic() - last_announce >= _ANNOUNCE_SECONDS:
                 self.documents_added.emit(list(fresh))
                 fresh.clear()
