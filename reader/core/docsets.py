@@ -71,11 +71,12 @@ def _term_docs(searcher: Searcher, fieldname: str, text: object) -> set[int]:
 
 
 def _blocks(
-    reader: Any, fieldname: str, btext: bytes
+    reader: Any, fieldname: str, btext: bytes, matcher: Any = None
 ) -> Iterator[tuple[list[int], list[float], Any]]:
     """(document numbers, weights, encoded values) of each W3 posting block of a term in a
     segment (of one posting per document)."""
-    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    if matcher is None:
+        matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
     while True:
         matcher._read_data()
         deltas, weights, values = matcher._data
@@ -318,22 +319,24 @@ def _term_scores(searcher: Searcher, fieldname: str, text: object) -> dict[int, 
         return {}
     if not _Bm25.usable(searcher, field):
         return None
-    if (fieldname, btext) not in searcher.reader():
+    segments = [
+        (reader, offset, lengths)
+        for (reader, offset), lengths in zip(
+            _segments(searcher), _length_bytes(searcher, fieldname), strict=True
+        )
+        if (fieldname, btext) in reader
+    ]
+    if not segments:
         return {}
     scorer = _Bm25(searcher, fieldname, btext)
-    table, fill = scorer.table, scorer
+    get, fill = scorer.table.get, scorer
     scores: dict[int, float] = {}
-    for (reader, offset), lengths in zip(
-        _segments(searcher), _length_bytes(searcher, fieldname), strict=True
-    ):
-        if (fieldname, btext) not in reader:
-            continue
+    for reader, offset, lengths in segments:
         matcher = reader._terms.matcher(fieldname, btext, field.format)
         if not isinstance(matcher, W3LeafMatcher) or matcher._byteids or not lengths:
             return None
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-        get = table.get
-        for ids, weights, _values in _blocks(reader, fieldname, btext):
+        for ids, weights, _values in _blocks(reader, fieldname, btext, matcher):
             for doc, tf in zip(ids, weights, strict=True):
                 if doc in deleted:
                     continue
@@ -378,6 +381,9 @@ def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
         keys = set(parts[0]).intersection(*parts[1:])
         for negative in (c.query for c in q.subqueries if isinstance(c, query.Not)):
             keys -= matching_docs(searcher, negative)
+        if len(parts) == 2:  # sum() adds from 0.0: the same floats as a + b
+            first, second = parts
+            return _boosted({d: first[d] + second[d] for d in keys}, q.boost)
         return _boosted({d: sum(part[d] for part in parts) for d in keys}, q.boost)
     if isinstance(q, query.Phrase):
         schema = searcher.schema
