@@ -14,8 +14,14 @@ kind go through Whoosh's matcher.
 
 from __future__ import annotations
 
+import collections
 import heapq
+import mmap
+import os
+import pickle
+import struct
 import weakref
+from array import array
 from collections.abc import Iterator
 from itertools import accumulate
 from pickle import loads
@@ -28,6 +34,8 @@ from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
+from reader.core.leanwriter import DOC_IDS_EXT, DOC_IDS_MAGIC
+
 
 def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
     """(segment reader, first document number) of each segment."""
@@ -35,6 +43,81 @@ def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
     if reader.is_atomic():
         return [(reader, 0)]
     return [(sub, offset) for sub, offset in reader.leaf_readers()]
+
+
+class _DocIds:
+    """A segment's doc-ids sidecar (see leanwriter.DocIdsWriter), memory-mapped."""
+
+    def __init__(self, path: str) -> None:
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        if self._map[: len(DOC_IDS_MAGIC)] != DOC_IDS_MAGIC:
+            raise ValueError("not a doc-ids file")
+        (directory_at,) = struct.unpack("<Q", self._map[-8:])
+        self._directory: dict[tuple[str, bytes], tuple[int, int]] = loads(
+            self._map[directory_at:-8]
+        )
+
+    def get(self, fieldname: str, btext: bytes) -> tuple[array[int], array[float]] | None:
+        """(document numbers, weights) of a term, or None if the sidecar does not have it."""
+        found = self._directory.get((fieldname, btext))
+        if found is None:
+            return None
+        offset, count = found
+        ids, weights = array("I"), array("f")
+        ids.frombytes(self._map[offset : offset + 4 * count])
+        weights.frombytes(self._map[offset + 4 * count : offset + 8 * count])
+        return ids, weights
+
+    def close(self) -> None:
+        self._map.close()
+
+
+_SIDECARS: collections.OrderedDict[str, _DocIds | None] = collections.OrderedDict()
+_SIDECARS_KEPT = 64
+
+
+def _doc_ids(reader: Any, fieldname: str, btext: bytes) -> tuple[Any, Any] | None:
+    """The term's (document numbers, weights) from the segment's sidecar, if it has one."""
+    segment = getattr(reader, "_segment", None)
+    folder = getattr(getattr(reader, "_storage", None), "folder", None)
+    if segment is None or folder is None:
+        return None
+    key = segment.segment_id()
+    if key in _SIDECARS:
+        _SIDECARS.move_to_end(key)
+        sidecar = _SIDECARS[key]
+    else:
+        try:
+            sidecar = _DocIds(os.path.join(folder, segment.make_filename(DOC_IDS_EXT)))
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, struct.error):
+            sidecar = None  # written by Whoosh's own writer, or damaged: read the blocks
+        _SIDECARS[key] = sidecar
+        while len(_SIDECARS) > _SIDECARS_KEPT:
+            _, old = _SIDECARS.popitem(last=False)
+            if old is not None:
+                old.close()
+    return sidecar.get(fieldname, btext) if sidecar is not None else None
+
+
+def _segment_term_docs(reader: Any, fieldname: str, btext: bytes, field: Any) -> Any:
+    """A term's document numbers in one segment (deleted ones included), or None."""
+    side = _doc_ids(reader, fieldname, btext)
+    if side is not None:
+        return side[0]
+    try:
+        matcher = reader._terms.matcher(fieldname, btext, field.format)
+    except TermNotFound:
+        return None
+    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+        return list(matcher.all_ids())
+    local: list[int] = []
+    while True:
+        matcher._read_data()
+        local.extend(accumulate(matcher._data[0]))
+        if matcher._lastblock:
+            return local
+        matcher._goto(matcher._nextoffset)
 
 
 def _term_docs(searcher: Searcher, fieldname: str, text: object) -> set[int]:
@@ -50,20 +133,9 @@ def _term_docs(searcher: Searcher, fieldname: str, text: object) -> set[int]:
     for reader, offset in _segments(searcher):
         if (fieldname, btext) not in reader:
             continue
-        try:
-            matcher = reader._terms.matcher(fieldname, btext, field.format)
-        except TermNotFound:
+        local = _segment_term_docs(reader, fieldname, btext, field)
+        if local is None:
             continue
-        local: list[int] = []
-        if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-            while True:
-                matcher._read_data()
-                local.extend(accumulate(matcher._data[0]))
-                if matcher._lastblock:
-                    break
-                matcher._goto(matcher._nextoffset)
-        else:
-            local.extend(matcher.all_ids())
         deleted = reader.deleted_docs_set if reader.has_deletions() else None
         ids = set(local) - deleted if deleted else local
         found.update([i + offset for i in ids] if offset else ids)
@@ -336,7 +408,9 @@ def _term_scores(searcher: Searcher, fieldname: str, text: object) -> dict[int, 
         if not isinstance(matcher, W3LeafMatcher) or matcher._byteids or not lengths:
             return None
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-        for ids, weights, _values in _blocks(reader, fieldname, btext, matcher):
+        side = _doc_ids(reader, fieldname, btext)
+        blocks = [side] if side is not None else _blocks(reader, fieldname, btext, matcher)
+        for ids, weights, *_values in blocks:
             for doc, tf in zip(ids, weights, strict=True):
                 if doc in deleted:
                     continue

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import struct
 import zlib
 from array import array
 from collections import Counter
@@ -328,6 +329,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                 self._post(spellfield, word.encode("utf-8"), 0, docs, pack_uint(docs))
         self._spelling.clear()
         writer = self.fieldwriter
+        sidecar = DocIdsWriter(self.newsegment.create_file(self.storage, DOC_IDS_EXT))
         for fieldname in sorted(self._posts):
             fieldobj = self.schema[fieldname]
             terms = self._posts[fieldname]
@@ -346,9 +348,42 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                 writer.start_term(term)
                 _add_postings(writer._postwriter, ids, weights, values, lengths)
                 writer.finish_term()
+                if len(ids) >= DOC_IDS_FROM:
+                    sidecar.add(fieldname, term, ids, weights)
             writer.finish_field()
         writer.close()
+        sidecar.close()
         self._posts.clear()
+
+
+# The doc-ids sidecar of a segment: for each term with at least DOC_IDS_FROM postings, its
+# document numbers (uint32) and weights (float32, as in the postings) as plain arrays, so that
+# finding and scoring every match needs no posting block (with its positions) unpickled.
+# Derived like the rest of the index; a segment without one is read through its blocks.
+DOC_IDS_EXT = ".rids"
+DOC_IDS_FROM = 256
+DOC_IDS_MAGIC = b"RDI1"
+
+
+class DocIdsWriter:
+    """Writes a segment's doc-ids sidecar: arrays, then a pickled directory, then its offset."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._file.write(DOC_IDS_MAGIC)
+        self._offset = len(DOC_IDS_MAGIC)
+        self._directory: dict[tuple[str, bytes], tuple[int, int]] = {}
+
+    def add(self, fieldname: str, term: bytes, ids: list[int], weights: list[float]) -> None:
+        data = array("I", ids).tobytes() + array("f", weights).tobytes()
+        self._directory[(fieldname, term)] = (self._offset, len(ids))
+        self._file.write(data)
+        self._offset += len(data)
+
+    def close(self) -> None:
+        self._file.write(dumps(self._directory, 4))
+        self._file.write(struct.pack("<Q", self._offset))
+        self._file.close()
 
 
 class _LeanPostings(W3PostingsWriter):  # type: ignore[misc]

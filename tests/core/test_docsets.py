@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from whoosh import sorting
 
-from reader.core import docsets, search
+from reader.core import docsets, leanwriter, search
 from reader.core.library import Library
 from tests.conftest import write_articles
 
@@ -31,9 +33,20 @@ QUERIES = [
 ]
 
 
-@pytest.fixture
-def segmented(library: Library, tmp_path) -> Library:
-    """The seeds plus articles over several commits, one of them changed (a deletion)."""
+@pytest.fixture(params=["blocks", "sidecar"])
+def segmented(request, data_dir, tmp_path, monkeypatch) -> Iterator[Library]:
+    """The seeds plus articles over several commits, one of them changed (a deletion); read
+    through posting blocks, or through doc-ids sidecars (every term given one)."""
+    if request.param == "sidecar":
+        monkeypatch.setattr(leanwriter, "DOC_IDS_FROM", 1)
+    with Library.open(data_dir, seed=True) as library:
+        yield _fill(library, tmp_path)
+        if request.param == "sidecar":
+            leaves = library._current_searcher().reader().leaf_readers()
+            assert any(docsets._doc_ids(r, "body", b"articl") is not None for r, _ in leaves)
+
+
+def _fill(library: Library, tmp_path) -> Library:
     for batch in range(3):
         write_articles(tmp_path / f"batch{batch}", 7, start=batch * 10)
         library.import_paths([tmp_path / f"batch{batch}"])
