@@ -42,6 +42,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
+from reader.core.analysis import _TOKEN as _MIXED_TOKEN
 from reader.core.analysis import CJK_RUN, LatinStemFilter, MixedTokenizer, stem
 
 _FULLWIDTH_CHAR = re.compile("[\uff01-\uff5e]")
@@ -120,14 +121,15 @@ def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], i
     return positions, len(words), words
 
 
-def latin_matches(
+def text_matches(
     text: str, matches: frozenset[bytes], before: int = 0, after: int = 0
 ) -> tuple[list[tuple[int, int]], list[bytes | None]]:
-    """The words of a text without CJK characters, for highlighting: their character spans and,
-    for those whose stemmed term is in ``matches``, the term (None for the others): the tokens
-    Reader's analyzer gives with ``chars=True``.
+    """The tokens of a text for highlighting: their character spans and, for those whose term
+    is in ``matches``, the term (None for the others). These are the tokens Reader's analyzer
+    gives in query mode with ``chars=True``: stemmed words, and CJK runs as bigrams (a lone
+    CJK character as itself).
 
-    With ``before``/``after`` > 0 only the words from ``before`` characters ahead of a match to
+    With ``before``/``after`` > 0 only the tokens from ``before`` characters ahead of a match to
     ``after`` characters past it are given (none when nothing matches): a highlighter that
     looks no further than that around matches gives the same fragments, for a fraction of the
     work on long texts.
@@ -135,16 +137,37 @@ def latin_matches(
     if _FULLWIDTH_CHAR.search(text):
         text = text.translate(_FULLWIDTH)
     get, fill = _STEMMED.cache.get, _STEMMED.fill
-    words = _LATIN_WORD.findall(text)
-    found: dict[str, bytes] = {}  # raw word -> its term, for the words that match
-    for word in set(words):
-        term = get(word) or fill(word)
-        if term in matches:
-            found[word] = term
-    if not found:
+    if CJK_RUN.search(text) is None:
+        words = _LATIN_WORD.findall(text)
+        found: dict[str, bytes] = {}  # raw word -> its term, for the words that match
+        for word in set(words):
+            term = get(word) or fill(word)
+            if term in matches:
+                found[word] = term
+        if not found:
+            return [], []
+        spans = [m.span() for m in _LATIN_WORD.finditer(text)]
+        terms: list[bytes | None] = [found.get(word) for word in words]
+    else:
+        spans, terms = [], []
+        for match in _MIXED_TOKEN.finditer(text):
+            start, run = match.start(), match.group()
+            if match.lastgroup == "cjk":
+                if len(run) == 1:
+                    pieces = [(start, run)]
+                else:
+                    pieces = [(start + i, run[i : i + 2]) for i in range(len(run) - 1)]
+                for piece_start, piece in pieces:
+                    term = piece.encode("utf-8")
+                    spans.append((piece_start, piece_start + len(piece)))
+                    terms.append(term if term in matches else None)
+            else:
+                term = get(run) or fill(run)
+                spans.append(match.span())
+                terms.append(term if term in matches else None)
+    hits = [i for i, term in enumerate(terms) if term is not None]
+    if not hits:
         return [], []
-    hits = [i for i, word in enumerate(words) if word in found]
-    spans = [m.span() for m in _LATIN_WORD.finditer(text)]
     keep: Sequence[int]
     if before <= 0 and after <= 0:
         keep = range(len(spans))
@@ -159,7 +182,7 @@ def latin_matches(
             else:
                 ranges.append([first, last])
         keep = [i for first, last in ranges for i in range(first, last)]
-    return [spans[i] for i in keep], [found.get(words[i]) for i in keep]
+    return [spans[i] for i in keep], [terms[i] for i in keep]
 
 
 def _quantized(length: int) -> int:
