@@ -20,6 +20,7 @@ import mmap
 import os
 import pickle
 import struct
+import threading
 import weakref
 from array import array
 from collections.abc import Iterator
@@ -51,12 +52,22 @@ class _DocIds:
     def __init__(self, path: str) -> None:
         with open(path, "rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            self._directory = self._read_directory()
+        except BaseException:
+            self._map.close()
+            raise
+
+    def _read_directory(self) -> dict[tuple[str, bytes], tuple[int, int]]:
         if self._map[: len(DOC_IDS_MAGIC)] != DOC_IDS_MAGIC:
             raise ValueError("not a doc-ids file")
         (directory_at,) = struct.unpack("<Q", self._map[-8:])
-        self._directory: dict[tuple[str, bytes], tuple[int, int]] = loads(
-            self._map[directory_at:-8]
-        )
+        directory = loads(self._map[directory_at:-8])
+        if not isinstance(directory, dict) or any(
+            offset + 8 * count > directory_at for offset, count in directory.values()
+        ):
+            raise ValueError("a damaged doc-ids file")
+        return directory
 
     def get(self, fieldname: str, btext: bytes) -> tuple[array[int], array[float]] | None:
         """(document numbers, weights) of a term, or None if the sidecar does not have it."""
@@ -75,6 +86,7 @@ class _DocIds:
 
 _SIDECARS: collections.OrderedDict[str, _DocIds | None] = collections.OrderedDict()
 _SIDECARS_KEPT = 64
+_SIDECARS_LOCK = threading.Lock()
 
 
 def _doc_ids(reader: Any, fieldname: str, btext: bytes) -> tuple[Any, Any] | None:
@@ -84,20 +96,21 @@ def _doc_ids(reader: Any, fieldname: str, btext: bytes) -> tuple[Any, Any] | Non
     if segment is None or folder is None:
         return None
     key = segment.segment_id()
-    if key in _SIDECARS:
-        _SIDECARS.move_to_end(key)
-        sidecar = _SIDECARS[key]
-    else:
-        try:
-            sidecar = _DocIds(os.path.join(folder, segment.make_filename(DOC_IDS_EXT)))
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError, struct.error):
-            sidecar = None  # written by Whoosh's own writer, or damaged: read the blocks
-        _SIDECARS[key] = sidecar
-        while len(_SIDECARS) > _SIDECARS_KEPT:
-            _, old = _SIDECARS.popitem(last=False)
-            if old is not None:
-                old.close()
-    return sidecar.get(fieldname, btext) if sidecar is not None else None
+    with _SIDECARS_LOCK:  # searches may run on more than one thread
+        if key in _SIDECARS:
+            _SIDECARS.move_to_end(key)
+            sidecar = _SIDECARS[key]
+        else:
+            try:
+                sidecar = _DocIds(os.path.join(folder, segment.make_filename(DOC_IDS_EXT)))
+            except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, struct.error):
+                sidecar = None  # written by Whoosh's own writer, or damaged: read the blocks
+            _SIDECARS[key] = sidecar
+            while len(_SIDECARS) > _SIDECARS_KEPT:
+                _, old = _SIDECARS.popitem(last=False)
+                if old is not None:
+                    old.close()
+        return sidecar.get(fieldname, btext) if sidecar is not None else None
 
 
 def _segment_term_docs(reader: Any, fieldname: str, btext: bytes, field: Any) -> Any:

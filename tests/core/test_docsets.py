@@ -87,3 +87,20 @@ def test_newest_first_with_a_segment_of_undated_documents(segmented: Library, tm
     ours = docsets.newest(searcher, docsets.matching_docs(searcher, q), 10)
     assert [d for d, _ in ours] == [hit.docnum for hit in whoosh]
     assert segmented.search("article", order="date").total == len(whoosh)
+
+
+def test_a_damaged_sidecar_is_read_through_the_blocks(data_dir, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(leanwriter, "DOC_IDS_FROM", 1)
+    with Library.open(data_dir, seed=True) as library:
+        _fill(library, tmp_path)
+        sidecars = sorted(library.index.path.glob(f"*{leanwriter.DOC_IDS_EXT}"))
+        assert sidecars
+        for number, path in enumerate(sidecars):
+            data = path.read_bytes()
+            path.write_bytes(data[: number % 3 * 7])  # empty, cut in the header, in the arrays
+        monkeypatch.setattr(docsets, "_SIDECARS", type(docsets._SIDECARS)())
+        searcher = library._current_searcher()
+        for text in QUERIES:
+            q = search.parse(text, searcher.schema, searcher.reader())
+            assert docsets.matching_docs(searcher, q) == set(searcher.docs_for_query(q)), text
+        assert library.search('"article number"').total == 21
