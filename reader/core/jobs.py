@@ -37,10 +37,13 @@ def _child(data_dir: str, job: str, conn: Connection) -> None:
 
     def cancel() -> bool:
         nonlocal cancelled, finishing
-        while not cancelled and conn.poll():
-            message = conn.recv()
-            cancelled = message == "cancel"
-            finishing = finishing or message == "finish"
+        try:
+            while not cancelled and conn.poll():
+                message = conn.recv()
+                cancelled = message == "cancel"
+                finishing = finishing or message == "finish"
+        except (EOFError, OSError):  # the parent is gone: stop after this batch
+            cancelled = True
         return cancelled
 
     try:

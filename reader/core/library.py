@@ -127,21 +127,28 @@ class _IndexFollower:
 
         self._importing = threading.Event()
         self._importing.set()
+        self._stopped = threading.Event()
         self._error: ReaderError | None = None
+
+        def stop() -> bool:
+            return self._stopped.is_set() or (cancel is not None and cancel())
 
         def run() -> None:
             try:
-                run_index_job(data_dir, "follow", progress, cancel, self._importing.is_set)
+                run_index_job(data_dir, "follow", progress, stop, self._importing.is_set)
             except ReaderError as exc:
                 self._error = exc
 
         self._thread = threading.Thread(target=run, name="index-follower", daemon=True)
         self._thread.start()
 
-    def finish(self) -> None:
-        """Tell the child the import is over and wait until it has indexed the rest.
+    def finish(self, stop: bool = False) -> None:
+        """Tell the child the import is over and wait until it has indexed the rest (with
+        ``stop``: until it has finished its current batch; the rest stays queued).
 
         Another process holding the index is not an error: the documents stay queued."""
+        if stop:
+            self._stopped.set()
         self._importing.clear()
         self._thread.join()
         if self._error is not None and not isinstance(self._error, IndexBusyError):
@@ -399,9 +406,12 @@ class Library:
         )
         try:
             self._import_files(files, report, progress, cancel)
-        finally:
+        except BaseException:  # Ctrl+C, a full disk...: do not index the rest first
             if follower is not None:
-                follower.finish()
+                follower.finish(stop=True)
+            raise
+        if follower is not None:
+            follower.finish()
         if follower is None and sync_index and report.imported:
             # Busy: another process indexes; the documents stay queued and are not lost.
             with contextlib.suppress(IndexBusyError):

@@ -281,3 +281,23 @@ def test_a_big_import_is_indexed_alongside_by_a_child_process(data_dir, tmp_path
         assert seen and seen[-1] == (40, 40)
         assert library.search('"article number"').total == 40
         assert library.index_problem() is None
+
+
+def test_an_import_that_fails_midway_stops_its_index_process(data_dir, tmp_path, monkeypatch):
+    import reader.core.library as library_module
+
+    monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 10)
+    write_articles(tmp_path / "new", 40)
+
+    def progress(step) -> None:
+        if step.done == 25:
+            raise RuntimeError("disk full")
+
+    with Library.open(data_dir, seed=False) as library:
+        with pytest.raises(RuntimeError):
+            library.import_paths([tmp_path / "new"], progress)
+        stored = library.store.count()
+        assert stored == 25
+        assert library.index_problem() is None  # consistent: indexed or still queued
+        library.sync_index()
+        assert library.search('"article number"').total == 25
