@@ -307,7 +307,24 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
 
     def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
         """Commit, merging small segments (by indexing their documents again, see merge_small)."""
-        super().commit(mergetype=self.merge_small if merge else NO_MERGE)
+        try:
+            super().commit(mergetype=self.merge_small if merge else NO_MERGE)
+        finally:
+            self._release()
+
+    def cancel(self) -> None:
+        try:
+            super().cancel()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        # Drop what refers to the caller's store (a thread's SQLite connection) and the pool,
+        # so nothing of them waits for the garbage collector on another thread.
+        self._reload = None
+        self._posts.clear()
+        self._lengths.clear()
+        self._spelling.clear()
 
     def merge_small(self, writer: Any, segments: list[Any]) -> list[Any]:
         """Whoosh merge policy: segments of similar size are merged once MERGE_AT of them exist.
