@@ -27,7 +27,7 @@ from reader.core.leanwriter import LeanWriter
 from reader.core.store import IndexRow, Store
 
 # Bump when the schema or the analyzer changes: a new folder is built and the old one dropped.
-INDEX_VERSION = 2  # 2: annotation passages and notes (field "notes")
+INDEX_VERSION = 3  # 2: annotation passages and notes (field "notes"); 3: lean segments + doc-ids
 UNDATED = "undated"
 _META_FILE = "reader-index.json"
 _BATCH = 8000  # documents per commit (and per new segment: see leanwriter.LARGE)
