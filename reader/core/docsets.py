@@ -1,15 +1,18 @@
-"""Every document a query matches, fast: for the total, the timeline's counts and date order.
+"""Searching without Whoosh's matcher loop: every match, its score, date order, fast.
 
-Whoosh finds all matches by stepping a matcher tree one document at a time through Python
-generators (about a microsecond a posting per matcher: 0.3-0.5 s for a common word over
-100,000 articles). A result set does not need scores, so here the posting lists of the query's
-terms are read a block (128 documents) at a time, decoded with C-level ``accumulate``, and
-combined as Python sets: union for OR, intersection for AND, difference for NOT. Anything
-else (phrases, prefixes, fuzzy words, numeric ranges) is left to Whoosh, then combined the
-same way. Deleted documents are taken out per segment.
+Whoosh finds and scores matches by stepping a matcher tree one document at a time through
+Python generators (about a microsecond a posting per matcher: 0.3-0.5 s for a common word over
+100,000 articles). Here the posting lists of a query's terms are read whole: from the segment's
+doc-ids sidecar (plain arrays, see leanwriter.DocIdsWriter) or a posting block (128 documents)
+at a time, decoded with C-level ``accumulate``, and combined as sets and score dicts: union and
+sums for OR, intersection and sums for AND, difference for NOT, constant scores for date
+terms, and phrases checked by position only in the documents that have every word. BM25F is
+computed as Whoosh computes it. Any other query shape (prefixes, fuzzy words, open ranges) is
+left to Whoosh. Deleted documents are taken out per segment. Totals, timeline counts and
+newest-first order come from the matched set and columns read once per segment.
 
-It reads Whoosh 2.7's W3 posting blocks (pinned in pyproject.toml); postings of any other
-kind go through Whoosh's matcher.
+It reads Whoosh 2.7's W3 posting blocks (pyproject.toml keeps Whoosh below 2.8); postings of any
+other kind go through Whoosh's matcher. tests/core/test_docsets.py checks it against Whoosh.
 """
 
 from __future__ import annotations

@@ -20,7 +20,9 @@ The spelling fields (the unstemmed words, for suggestions and fuzzy search) get 
 word per segment whose weight is the number of documents with the word, where Whoosh writes one
 posting per document: ``reader.frequency(field, word)`` still counts documents.
 
-It relies on private attributes of Whoosh 2.7's W3 codec (pinned in pyproject.toml).
+Each segment also gets a doc-ids sidecar (see DocIdsWriter) for docsets' fast reads. Merging is
+merge_small's. It relies on private attributes of Whoosh 2.7's W3 codec (pyproject.toml keeps
+Whoosh below 2.8).
 """
 
 from __future__ import annotations
