@@ -26,7 +26,7 @@ import struct
 import threading
 import weakref
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from pickle import loads
 from typing import Any
@@ -127,13 +127,9 @@ def _segment_term_docs(reader: Any, fieldname: str, btext: bytes, field: Any) ->
         return None
     if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
         return list(matcher.all_ids())
-    local: list[int] = []
-    while True:
-        matcher._read_data()
-        local.extend(accumulate(matcher._data[0]))
-        if matcher._lastblock:
-            return local
-        matcher._goto(matcher._nextoffset)
+    return [
+        doc for ids, _weights, _values in _blocks(reader, fieldname, btext, matcher) for doc in ids
+    ]
 
 
 def _term_docs(searcher: Searcher, fieldname: str, text: object) -> set[int]:
@@ -301,27 +297,34 @@ _SEGMENT_COLUMNS_KEPT = 256
 _COLUMNS: weakref.WeakKeyDictionary[Searcher, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
 
 
+def _per_segment(reader: Any, name: str, load: Callable[[Any], list[Any]]) -> list[Any]:
+    """``load(reader)`` for a segment, cached by segment id: a segment's files never change."""
+    segment = getattr(reader, "_segment", None)
+    if segment is None:
+        return load(reader)
+    key = (segment.segment_id(), name)
+    cached = _SEGMENT_COLUMNS.get(key)
+    if cached is None:
+        if len(_SEGMENT_COLUMNS) >= _SEGMENT_COLUMNS_KEPT:
+            _SEGMENT_COLUMNS.clear()
+        cached = _SEGMENT_COLUMNS[key] = load(reader)
+    return cached
+
+
 def column(searcher: Searcher, name: str) -> list[Any]:
     """The raw values of a column for every document number of the searcher (cached)."""
     columns = _COLUMNS.setdefault(searcher, {})
     values = columns.get(name)
-    if values is not None:
-        return values
-    values = []
-    for reader, _ in _segments(searcher):
-        segment = getattr(reader, "_segment", None)
-        key = (segment.segment_id(), name) if segment is not None else None
-        cached = _SEGMENT_COLUMNS.get(key) if key is not None else None
-        if cached is None:
-            count = reader.doc_count_all()
+    if values is None:
+
+        def load(reader: Any) -> list[Any]:
             # A segment without the column (no document had a value) gives its default.
-            cached = list(reader.column_reader(name, translate=False)) if count else []
-            if key is not None:
-                if len(_SEGMENT_COLUMNS) >= _SEGMENT_COLUMNS_KEPT:
-                    _SEGMENT_COLUMNS.clear()
-                _SEGMENT_COLUMNS[key] = cached
-        values.extend(cached)
-    columns[name] = values
+            count = reader.doc_count_all()
+            return list(reader.column_reader(name, translate=False)) if count else []
+
+        values = columns[name] = []
+        for reader, _ in _segments(searcher):
+            values.extend(_per_segment(reader, name, load))
     return values
 
 
@@ -342,27 +345,17 @@ def newest(searcher: Searcher, docs: set[int], limit: int) -> list[tuple[int, fl
 # -- relevance ----------------------------------------------------------------------------------
 
 
-def _length_bytes(searcher: Searcher, fieldname: str) -> list[Any]:
-    """Per segment: the field's length byte of each document (None without a length column)."""
-    out: list[Any] = []
+def _length_bytes(searcher: Searcher, fieldname: str) -> list[list[int]]:
+    """Per segment: the field's length byte of each document ([] without a length column)."""
     lenfield = f"_{fieldname}_len"
-    for reader, _ in _segments(searcher):
-        segment = getattr(reader, "_segment", None)
-        key = (segment.segment_id(), lenfield) if segment is not None else None
-        cached = _SEGMENT_COLUMNS.get(key) if key is not None else None
-        if cached is None:
-            perdoc = getattr(reader, "_perdoc", None)
-            if perdoc is None or not perdoc.has_column(lenfield):
-                cached = []
-            else:
-                column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
-                cached = [int(code) for code in column]
-            if key is not None:
-                if len(_SEGMENT_COLUMNS) >= _SEGMENT_COLUMNS_KEPT:
-                    _SEGMENT_COLUMNS.clear()
-                _SEGMENT_COLUMNS[key] = cached
-        out.append(cached)
-    return out
+
+    def load(reader: Any) -> list[int]:
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is None or not perdoc.has_column(lenfield):
+            return []
+        return [int(code) for code in perdoc.column_reader(lenfield, LENGTHS_COLUMN)]
+
+    return [_per_segment(reader, lenfield, load) for reader, _ in _segments(searcher)]
 
 
 class _Bm25:
@@ -439,9 +432,10 @@ def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
     return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
 
 
-def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
-    """Document -> score for the query shapes Reader's parser makes, as Whoosh scores them
-    (sums over OR and AND, constant scores, phrases scored by their words); None for others."""
+def scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
+    """Every document the query matches with its score (the keys are what matching_docs
+    gives), as Whoosh scores them: sums over OR and AND, constant scores, phrases scored by
+    their words. None for a query shape this leaves to Whoosh."""
     if isinstance(q, query.Term):
         found = _term_scores(searcher, q.fieldname, q.text)
         return None if found is None else _boosted(found, q.boost)
@@ -452,7 +446,7 @@ def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
             return None
         total: dict[int, float] = {}
         for child in q.subqueries:
-            part = _scores(searcher, child)
+            part = scores(searcher, child)
             if part is None:
                 return None
             for doc, value in part.items():
@@ -464,7 +458,7 @@ def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
             return None
         parts = []
         for child in positives:
-            part = _scores(searcher, child)
+            part = scores(searcher, child)
             if part is None:
                 return None
             parts.append(part)
@@ -482,12 +476,6 @@ def _scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
         phrase = _phrase_scores(searcher, q)
         return None if phrase is None else _boosted(phrase, q.boost)
     return None
-
-
-def scores(searcher: Searcher, q: query.Query) -> dict[int, float] | None:
-    """Every document the query matches with its score (the keys are what matching_docs
-    gives), or None when the query has a shape this leaves to Whoosh."""
-    return _scores(searcher, q)
 
 
 def best(scored: dict[int, float], limit: int) -> list[tuple[int, float]]:

@@ -117,6 +117,15 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path | str]:
             yield path
 
 
+@contextlib.contextmanager
+def _saving() -> Iterator[None]:
+    """Turn a failure to keep a copy of a file (disk full, permissions) into ImportFailed."""
+    try:
+        yield
+    except OSError as exc:
+        raise ImportFailed(f"the copy of it could not be saved ({exc.strerror or exc})") from exc
+
+
 class _IndexFollower:
     """An index child process ('follow' job) that indexes while this thread imports."""
 
@@ -317,12 +326,8 @@ class Library:
 
     def _kept(self, writing: concurrent.futures.Future[tuple[str, bool]]) -> None:
         """Wait until the original is on disk; ImportFailed if it could not be saved."""
-        try:
+        with _saving():
             writing.result()
-        except OSError as exc:
-            raise ImportFailed(
-                f"the copy of it could not be saved ({exc.strerror or exc})"
-            ) from exc
 
     def _forget_blob(
         self, writing: concurrent.futures.Future[tuple[str, bool]], digest: str
@@ -358,12 +363,8 @@ class Library:
         )
 
     def _keep(self, data: bytes) -> str:
-        try:
+        with _saving():
             return self.blobs.put(data)
-        except OSError as exc:
-            raise ImportFailed(
-                f"the copy of it could not be saved ({exc.strerror or exc})"
-            ) from exc
 
     def _keep_images(self, doc: ExtractedDocument) -> dict[str, StoredImage]:
         """Keep a document's images as blobs (before its row is written, like originals)."""

@@ -116,10 +116,10 @@ class WriterWorker(QObject):
         last_announce = time.monotonic()
         searchable = 0  # documents the index process has committed meanwhile
         stored_all = False
-        imported: list[int] = []
+        imported = 0
 
         def on_progress(step: ImportProgress) -> None:
-            nonlocal last_announce, stored_all
+            nonlocal last_announce, stored_all, imported
             name = step.path.name if isinstance(step.path, Path) else step.path
             label = f"Importing {name}"
             if searchable:
@@ -127,11 +127,11 @@ class WriterWorker(QObject):
             self.progress.emit(label, step.done, step.total)
             if step.outcome == "imported" and step.doc_id is not None:
                 fresh.append(step.doc_id)
-                imported.append(step.doc_id)
+                imported += 1
             stored_all = step.done == step.total
             if stored_all and step.total >= library_module.INDEX_ALONGSIDE:
                 # The index process goes on with what it has not indexed yet.
-                self.progress.emit("Indexing", searchable, len(imported))
+                self.progress.emit("Indexing", searchable, imported)
             if fresh and time.monotonic() - last_announce >= _ANNOUNCE_SECONDS:
                 self.documents_added.emit(list(fresh))
                 fresh.clear()
