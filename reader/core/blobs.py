@@ -7,12 +7,24 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+from reader.core.errors import ImportFailed
 
 
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+@contextlib.contextmanager
+def saving() -> Iterator[None]:
+    """Turn a failure to keep a copy of a file (disk full, permissions) into ImportFailed."""
+    try:
+        yield
+    except OSError as exc:
+        raise ImportFailed(f"the copy of it could not be saved ({exc.strerror or exc})") from exc
 
 
 class BlobStore:

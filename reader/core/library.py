@@ -7,6 +7,7 @@ SQLite connection); a worker thread opens its own Library on the same data dir.
 from __future__ import annotations
 
 import codecs
+import collections
 import concurrent.futures
 import contextlib
 import datetime as dt
@@ -15,15 +16,18 @@ import hashlib
 import os
 import posixpath
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from dataclasses import field as _field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from whoosh.searching import Searcher
 
 from reader.core import importers, search
-from reader.core.blobs import BlobStore
+from reader.core.blobs import BlobStore, saving
 from reader.core.errors import (
     DownloadCancelled,
     ImportFailed,
@@ -43,6 +47,7 @@ from reader.core.models import (
     TimelineBucket,
 )
 from reader.core.notes import Notes
+from reader.core.pool import ExtractionPool, Prepared, prepare_file
 from reader.core.store import Store, StoredImage, buckets_from_months
 
 DATABASE_NAME = "library.sqlite3"
@@ -53,6 +58,11 @@ INDEX_ALONGSIDE = 500
 # Formats whose text is read in one encoding, which the user may choose instead of the detected
 # or declared one (for a web archive: its page's). An EPUB's parts are Unicode: nothing to choose.
 TEXT_FORMATS = frozenset({"text", "markdown", "html", "mhtml"})
+# An import stores its files in batches of at most this many, or this many seconds of work,
+# reading and extracting up to _AHEAD files ahead of the one being stored.
+_BATCH_FILES = 256
+_BATCH_SECONDS = 0.2
+_AHEAD = 32
 
 
 class _Unset(enum.Enum):
@@ -117,15 +127,6 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path | str]:
             yield path
 
 
-@contextlib.contextmanager
-def _saving() -> Iterator[None]:
-    """Turn a failure to keep a copy of a file (disk full, permissions) into ImportFailed."""
-    try:
-        yield
-    except OSError as exc:
-        raise ImportFailed(f"the copy of it could not be saved ({exc.strerror or exc})") from exc
-
-
 class _IndexFollower:
     """An index child process ('follow' job) that indexes while this thread imports."""
 
@@ -162,6 +163,20 @@ class _IndexFollower:
         self._thread.join()
         if self._error is not None and not isinstance(self._error, IndexBusyError):
             raise self._error
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A file of an import, from when it is handed out until it is reported."""
+
+    number: int
+    path: Path | str
+    future: concurrent.futures.Future[Prepared] | None = None  # prepared by a worker process
+    prepared: Prepared | None = None
+    failure: str | None = None
+    results: list[tuple[int, bool]] = _field(default_factory=list)
+    kept: bool = False  # a document refers to its original
+    started: float = _field(default_factory=time.monotonic)
 
 
 class Library:
@@ -262,30 +277,49 @@ class Library:
         # extracted; a document row that refers to it is written only once it is on disk.
         writing = self._blob_writer().submit(self.blobs.put_new, data)
         kept = False
+
+        def keep() -> None:
+            nonlocal kept
+            self._kept(writing)
+            kept = True
+
         try:
             extracted = [
                 with_images(doc, load) for doc in importers.extract_all(data, name, encoding)
             ]
-            results: list[tuple[int, bool]] = []
-            for doc in extracted:
-                text_hash = text_digest(doc.title + "\n" + doc.text)
-                existing = self.store.find_text_duplicate(text_hash)
-                if existing is not None:
-                    results.append(self._revive(existing))
-                    continue
-                if not kept:
-                    self._kept(writing)
-                    kept = True
-                self._add_extracted(doc, data, digest, text_hash, origin, encoding, results)
-            return results
+            return self._add_documents(extracted, len(data), digest, origin, encoding, keep)
         finally:
             if not kept:
                 self._forget_blob(writing, digest)
 
+    def _add_documents(
+        self,
+        extracted: list[ExtractedDocument],
+        size: int,
+        digest: str,
+        origin: str,
+        encoding: str | None,
+        keep: Callable[[], None],
+    ) -> list[tuple[int, bool]]:
+        """Add a file's documents (``keep()`` first: its original must be on disk)."""
+        results: list[tuple[int, bool]] = []
+        kept = False
+        for doc in extracted:
+            text_hash = text_digest(doc.title + "\n" + doc.text)
+            existing = self.store.find_text_duplicate(text_hash)
+            if existing is not None:
+                results.append(self._revive(existing))
+                continue
+            if not kept:
+                keep()
+                kept = True
+            self._add_extracted(doc, size, digest, text_hash, origin, encoding, results)
+        return results
+
     def _add_extracted(
         self,
         doc: ExtractedDocument,
-        data: bytes,
+        size: int,
         digest: str,
         text_hash: str,
         origin: str,
@@ -297,9 +331,7 @@ class Library:
         if previous is not None:
             # The file changed since it was imported: same document, new text; the user's
             # corrections stay and the annotations are anchored again.
-            self.store.replace_extraction(
-                previous, doc, text_hash, (digest, len(data)), images=images
-            )
+            self.store.replace_extraction(previous, doc, text_hash, (digest, size), images=images)
             self.notes.reanchor(previous)
             if encoding is not None:
                 self.store.set_chosen_encoding(previous, encoding)
@@ -308,7 +340,7 @@ class Library:
         doc_id = self.store.add_document(
             doc,
             original_sha256=digest,
-            original_size=len(data),
+            original_size=size,
             text_sha256=text_hash,
             imported_from=origin,
             images=images,
@@ -319,30 +351,33 @@ class Library:
 
     def _blob_writer(self) -> concurrent.futures.ThreadPoolExecutor:
         if self._writer_pool is None:
+            # Several threads: syncs to disk of small files overlap (the journal commits them
+            # together), and an import writes originals ahead of the file it stores.
             self._writer_pool = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="blob-writer"
+                max_workers=4, thread_name_prefix="blob-writer"
             )
         return self._writer_pool
 
     def _kept(self, writing: concurrent.futures.Future[tuple[str, bool]]) -> None:
         """Wait until the original is on disk; ImportFailed if it could not be saved."""
-        with _saving():
+        with saving():
             writing.result()
 
     def _forget_blob(
         self, writing: concurrent.futures.Future[tuple[str, bool]], digest: str
     ) -> None:
-        """The file was not imported: remove the copy written for it, unless it was there before
-        or something refers to it (the same bytes imported by another process meanwhile)."""
+        """The file was not imported: remove the copy written for it (see _discard_copy)."""
         try:
             created = writing.result()[1]
         except OSError:
             return
-        if (
-            created
-            and self.store.find_duplicate(digest) is None
-            and not self.store.has_image(digest)
-        ):
+        if created:
+            self._discard_copy(digest)
+
+    def _discard_copy(self, digest: str) -> None:
+        """Remove the copy of a file that was not imported, unless something refers to it (the
+        same bytes imported by another process meanwhile)."""
+        if self.store.find_duplicate(digest) is None and not self.store.has_image(digest):
             self.blobs.discard(digest)
 
     def import_url(self, url: str, cancel: Cancel | None = None) -> list[tuple[int, bool]]:
@@ -363,7 +398,7 @@ class Library:
         )
 
     def _keep(self, data: bytes) -> str:
-        with _saving():
+        with saving():
             return self.blobs.put(data)
 
     def _keep_images(self, doc: ExtractedDocument) -> dict[str, StoredImage]:
@@ -427,34 +462,162 @@ class Library:
         progress: ProgressCallback | None,
         cancel: Cancel | None,
     ) -> None:
-        for number, path in enumerate(files, start=1):
-            if cancel is not None and cancel():
-                report.cancelled = True
-                break
-            doc_id: int | None = None
+        """Import files in batches, each stored in one transaction (each file in a savepoint of
+        it), then reported. From INDEX_ALONGSIDE files on, worker processes read and extract
+        files and keep their originals, up to _AHEAD files ahead of the one being stored."""
+        pool = (
+            ExtractionPool(self.store.path, self.blobs.root)
+            if len(files) >= INDEX_ALONGSIDE
+            else None
+        )
+        ahead: collections.deque[_Pending] = collections.deque()
+        batch: list[_Pending] = []
+        try:
+            for number, path in enumerate(files, start=1):
+                if cancel is not None and cancel():
+                    report.cancelled = True
+                if report.cancelled:
+                    break
+                pending = _Pending(number, path)
+                if pool is not None and isinstance(path, Path):
+                    pending.future = pool.submit(path)
+                ahead.append(pending)
+                while len(ahead) > (_AHEAD if pool is not None else 0):
+                    self._take(ahead.popleft(), batch, report, progress, len(files), cancel)
+            while ahead and not report.cancelled:
+                self._take(ahead.popleft(), batch, report, progress, len(files), cancel)
+            self._store_batch(batch, report, progress, len(files))
+        finally:
+            for pending in ahead:
+                if pending.future is not None:
+                    pending.future.cancel()
+            if pool is not None:
+                pool.close()  # waits for the files being prepared
+            # Nothing stays of the files not stored (cancelled, or an error): not their copies.
+            for pending in [*batch, *ahead]:
+                if pending.future is not None and not pending.future.cancelled():
+                    with contextlib.suppress(Exception):
+                        pending.prepared = pending.future.result()
+                self._forget(pending)
+
+    def _take(
+        self,
+        pending: _Pending,
+        batch: list[_Pending],
+        report: ImportReport,
+        progress: ProgressCallback | None,
+        total: int,
+        cancel: Cancel | None,
+    ) -> None:
+        """Wait until a file is prepared and add it to the batch; store the batch when due."""
+        if isinstance(pending.path, str):  # a web address: downloaded and imported in turn
+            self._store_batch(batch, report, progress, total)
             try:
-                if isinstance(path, str):
-                    results = self.import_url(path, cancel)
-                else:
-                    results = self.import_file(path)
+                pending.results = self.import_url(pending.path, cancel)
             except DownloadCancelled:
                 report.cancelled = True
-                break
+                return
             except ImportFailed as exc:
-                report.failures.append(ImportFailure(path, str(exc)))
-                outcome, message = "failed", str(exc)
+                pending.failure = str(exc)
+            self._report(pending, report, progress, total)
+            return
+        try:
+            pending.prepared = self._prepared(pending.future, pending.path)
+        except ImportFailed as exc:
+            pending.failure = str(exc)
+        batch.append(pending)
+        if len(batch) >= _BATCH_FILES or time.monotonic() - batch[0].started >= _BATCH_SECONDS:
+            self._store_batch(batch, report, progress, total)
+
+    def _prepared(self, future: concurrent.futures.Future[Prepared] | None, path: Path) -> Prepared:
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                pass  # a worker died (a file crashed a parser): the rest are prepared here
+        return prepare_file(path, self.store, self.blobs)
+
+    def _store_batch(
+        self,
+        batch: list[_Pending],
+        report: ImportReport,
+        progress: ProgressCallback | None,
+        total: int,
+    ) -> None:
+        """Store a batch's files in one transaction, then report them (and empty the batch)."""
+        if not batch:
+            return
+        try:
+            with self.store.transaction():
+                for pending in batch:
+                    if pending.failure is None:
+                        self._store_one(pending)
+        except BaseException:
+            for pending in batch:
+                pending.kept = False  # rolled back: nothing refers to their originals
+            raise
+        done = list(batch)
+        batch.clear()
+        for pending in done:
+            self._forget(pending)  # the originals of files that added no document
+        for pending in done:
+            self._report(pending, report, progress, total)
+
+    def _store_one(self, pending: _Pending) -> None:
+        try:
+            with self.store.transaction():  # a savepoint: a file is all in or all out
+                pending.results = self._store_prepared(pending)
+        except ImportFailed as exc:
+            pending.failure = str(exc)
+            pending.kept = False  # rolled back: nothing refers to its original
+
+    def _store_prepared(self, pending: _Pending) -> list[tuple[int, bool]]:
+        prepared = pending.prepared
+        assert prepared is not None and isinstance(pending.path, Path)
+        existing = self.store.find_duplicate(prepared.digest)
+        if existing is not None:
+            return [self._revive(existing)]
+        if prepared.documents is None:  # in the library when read, no longer: import it now
+            return self.import_file(pending.path)
+
+        def keep() -> None:
+            pending.kept = True  # its original is on disk: prepare_file wrote and synced it
+
+        origin = str(pending.path.absolute())
+        return self._add_documents(
+            prepared.documents, prepared.size, prepared.digest, origin, None, keep
+        )
+
+    def _forget(self, pending: _Pending) -> None:
+        """Remove the original written for a file, unless a document refers to it."""
+        prepared = pending.prepared
+        if prepared is not None and prepared.created and not pending.kept:
+            self._discard_copy(prepared.digest)
+        pending.prepared = None
+
+    def _report(
+        self,
+        pending: _Pending,
+        report: ImportReport,
+        progress: ProgressCallback | None,
+        total: int,
+    ) -> None:
+        doc_id: int | None = None
+        if pending.failure is not None:
+            report.failures.append(ImportFailure(pending.path, pending.failure))
+            outcome, message = "failed", pending.failure
+        else:
+            doc_id = pending.results[0][0]
+            new = [number for number, duplicate in pending.results if not duplicate]
+            if not new:
+                report.duplicates.append((pending.path, doc_id))
+                outcome, message = "duplicate", f"already in the library as #{doc_id}"
             else:
-                doc_id = results[0][0]
-                new = [number for number, duplicate in results if not duplicate]
-                if not new:
-                    report.duplicates.append((path, doc_id))
-                    outcome, message = "duplicate", f"already in the library as #{doc_id}"
-                else:
-                    report.imported.extend(new)
-                    outcome = "imported"
-                    message = f"{len(new)} articles" if len(new) > 1 else ""
-            if progress is not None:
-                progress(ImportProgress(number, len(files), path, outcome, message, doc_id))
+                report.imported.extend(new)
+                outcome = "imported"
+                message = f"{len(new)} articles" if len(new) > 1 else ""
+        if progress is not None:
+            progress(ImportProgress(pending.number, total, pending.path, outcome, message, doc_id))
 
     # -- the index ----------------------------------------------------------------------------
 

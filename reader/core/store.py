@@ -264,7 +264,18 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: all of it is committed, or none of it."""
+        """A write transaction: all of it is committed, or none of it. Inside another one, a
+        savepoint: all of it stays part of the outer transaction, or none of it."""
+        if self._db.in_transaction:
+            self._db.execute("SAVEPOINT nested")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK TO nested")
+                self._db.execute("RELEASE nested")
+                raise
+            self._db.execute("RELEASE nested")
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db

@@ -289,15 +289,98 @@ def test_an_import_that_fails_midway_stops_its_index_process(data_dir, tmp_path,
     monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 10)
     write_articles(tmp_path / "new", 40)
 
+    reported: list[int] = []
+
     def progress(step) -> None:
+        reported.append(step.done)
         if step.done == 25:
             raise RuntimeError("disk full")
 
     with Library.open(data_dir, seed=False) as library:
         with pytest.raises(RuntimeError):
             library.import_paths([tmp_path / "new"], progress)
+        # What was reported is stored (and the rest of its batch: it was committed first).
         stored = library.store.count()
-        assert stored == 25
+        assert reported[-1] == 25 and 25 <= stored < 40
         assert library.index_problem() is None  # consistent: indexed or still queued
         library.sync_index()
-        assert library.search('"article number"').total == 25
+        assert library.search('"article number"').total == stored
+        kept = [p for p in library.blobs.root.rglob("*") if p.is_file()]
+        assert len(kept) == stored
+
+
+def _big_import(monkeypatch) -> None:
+    """Imports from 10 files on take the path of big ones (worker processes, indexing along)."""
+    import reader.core.library as library_module
+
+    monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 10)
+
+
+def test_a_big_import_with_bad_files_and_copies_imports_the_rest(
+    data_dir, tmp_path, monkeypatch
+):
+    _big_import(monkeypatch)
+    paths = write_articles(tmp_path / "new", 30)
+    (tmp_path / "new" / "article-00003 copy.txt").write_bytes(paths[3].read_bytes())
+    (tmp_path / "new" / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "new" / "empty.txt").write_bytes(b"")
+    with Library.open(data_dir, seed=False) as library:
+        outcomes: dict[str, str] = {}
+        report = library.import_paths(
+            [tmp_path / "new"], lambda step: outcomes.update({step.path.name: step.outcome})
+        )
+        assert len(report.imported) == 30 and library.store.count() == 30
+        copies = [outcomes["article-00003 copy.txt"], outcomes["article-00003.txt"]]
+        assert sorted(copies) == ["duplicate", "imported"]
+        assert sorted((f.path.name, f.reason) for f in report.failures) == [
+            ("binary.txt", "it looks like binary data, not text"),
+            ("empty.txt", "the file is empty"),
+        ]
+        assert len(outcomes) == 33  # every file reported, once
+        assert library.search('"article number"').total == 30
+        # One kept original per document: none for the failures and the copy.
+        kept = [p for p in library.blobs.root.rglob("*") if p.is_file()]
+        assert len(kept) == 30
+
+
+def test_a_big_import_of_files_already_there_changes_nothing(data_dir, tmp_path, monkeypatch):
+    _big_import(monkeypatch)
+    write_articles(tmp_path / "new", 20)
+    with Library.open(data_dir, seed=False) as library:
+        library.import_paths([tmp_path / "new"])
+        before = _snapshot(library)
+        report = library.import_paths([tmp_path / "new"])
+        assert report.imported == [] and len(report.duplicates) == 20
+        assert _snapshot(library) == before
+
+
+def test_a_cancelled_big_import_keeps_what_it_stored_and_nothing_else(
+    data_dir, tmp_path, monkeypatch
+):
+    _big_import(monkeypatch)
+    write_articles(tmp_path / "new", 60)
+    reported: list[int] = []
+    with Library.open(data_dir, seed=False) as library:
+        report = library.import_paths(
+            [tmp_path / "new"],
+            lambda step: reported.append(step.done),
+            cancel=lambda: len(reported) >= 5,
+        )
+        assert report.cancelled
+        stored = library.store.count()
+        assert stored == len(report.imported) == len(reported) < 60
+        # Files read ahead but not stored left no copy behind.
+        kept = [p for p in library.blobs.root.rglob("*") if p.is_file()]
+        assert len(kept) == stored
+        assert library.index_problem() is None
+
+
+def test_files_of_a_dead_worker_are_prepared_here(library, tmp_path):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    (path,) = write_articles(tmp_path, 1)
+    broken: Future = Future()
+    broken.set_exception(BrokenProcessPool("a worker died"))
+    prepared = library._prepared(broken, path)
+    assert prepared.documents and prepared.documents[0].title.startswith("Story 0")
