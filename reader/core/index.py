@@ -6,14 +6,18 @@ Reader processes never write at once; the second waits, then says clearly that i
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
+import multiprocessing
+import os
 import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
@@ -23,7 +27,7 @@ from whoosh.writing import IndexWriter
 
 from reader.core.analysis import name_analyzer, text_analyzer
 from reader.core.errors import IndexBusyError
-from reader.core.leanwriter import LeanWriter
+from reader.core.leanwriter import LARGE, LeanWriter
 from reader.core.store import IndexRow, Store
 
 # Bump when the schema or the analyzer changes: a new folder is built and the old one dropped.
@@ -31,6 +35,9 @@ INDEX_VERSION = 3  # 2: annotation passages and notes (field "notes"); 3: lean s
 UNDATED = "undated"
 _META_FILE = "reader-index.json"
 _BATCH = 8000  # documents per commit (and per new segment: see leanwriter.LARGE)
+# A batch of at least this many is split in two, the second half indexed by a helper process
+# into a segment of its own (each half a segment that is never merged: see leanwriter.LARGE).
+_SPLIT_FROM = 2 * LARGE
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -186,6 +193,19 @@ class SearchIndex:
     ) -> tuple[int, bool]:
         """Index queued documents batch by batch; (how many, False if cancelled)."""
         total = store.pending_count()
+        with SegmentHelper.when_worth_it(total) as helpers:
+            return self._drain_with(store, path, progress, cancel, min_batch, total, helpers)
+
+    def _drain_with(
+        self,
+        store: Store,
+        path: Path,
+        progress: Progress | None,
+        cancel: Cancel | None,
+        min_batch: int,
+        total: int,
+        helpers: SegmentHelper | None,
+    ) -> tuple[int, bool]:
         done = 0
         while True:
             if cancel is not None and cancel():
@@ -193,19 +213,27 @@ class SearchIndex:
             entries = store.pending_index(_BATCH)
             if not entries or len(entries) < min(min_batch, _BATCH):
                 break
-            rows = store.index_rows([doc_id for doc_id, _ in entries])
+            ids = [doc_id for doc_id, _ in entries]
+            mine, helped = ids, None
+            if helpers is not None and len(ids) >= _SPLIT_FROM:
+                # The helper starts on the second half while this process does the first.
+                mine = ids[: len(ids) // 2]
+                helped = helpers.submit(store.path, path, ids[len(mine) :])
             writer = self._writer(path, store)
             try:
                 # Delete what is indexed of these documents; add those still in the store.
                 if writer.segments:
                     reader = writer.searcher().reader()
-                    for doc_id, _ in entries:
+                    for doc_id in ids:
                         if ("id", str(doc_id)) in reader:
                             writer.delete_by_term("id", str(doc_id))
-                for doc_id, _ in entries:
+                rows = store.index_rows(mine)
+                for doc_id in mine:
                     row = rows.get(doc_id)
                     if row is not None:
                         writer.add_document(**_fields(row))
+                if helped is not None:
+                    writer.extra_segments.extend(helped.result())
             except BaseException:
                 writer.cancel()
                 raise
@@ -251,3 +279,50 @@ class SearchIndex:
             self._building.rename(self.path)
             shutil.rmtree(retired, ignore_errors=True)
         return True
+
+
+def _build_segment(database: Path, index_dir: Path, ids: list[int]) -> list[Any]:
+    """In a helper process: write these documents to a new segment of the index (not yet in
+    its table of contents: the writer that holds the lock adds it when it commits)."""
+    with Store(database) as store:
+        rows = store.index_rows(ids)
+    writer = LeanWriter(whoosh_index.open_dir(str(index_dir)), _lk=False, compound=False)
+    try:
+        for doc_id in ids:
+            row = rows.get(doc_id)
+            if row is not None:
+                writer.add_document(**_fields(row))
+        if not writer.docnum:
+            writer._close_segment()
+            return []
+        return [writer._finalize_segment()]
+    finally:
+        writer._release()
+
+
+class SegmentHelper:
+    """A helper process that indexes half of each big batch (see _SPLIT_FROM)."""
+
+    def __init__(self) -> None:
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn")
+        )
+
+    @classmethod
+    @contextmanager
+    def when_worth_it(cls, pending: int) -> Iterator[SegmentHelper | None]:
+        """A helper for this many queued documents, if they are enough and there is a core
+        for it (None otherwise); stopped on exit."""
+        if pending < _SPLIT_FROM or (os.cpu_count() or 1) < 2:
+            yield None
+            return
+        helper = cls()
+        try:
+            yield helper
+        finally:
+            helper._executor.shutdown(wait=True, cancel_futures=True)
+
+    def submit(
+        self, database: Path, index_dir: Path, ids: list[int]
+    ) -> concurrent.futures.Future[list[Any]]:
+        return self._executor.submit(_build_segment, database, index_dir, ids)

@@ -88,7 +88,9 @@ def run_index_job(
         raise ValueError(f"unknown index job {job!r}")
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
-    process = context.Process(target=_child, args=(str(data_dir), job, theirs), daemon=True)
+    # Not a daemon: it starts a helper process of its own (index.SegmentHelper). It ends by
+    # itself once this process is gone (its pipe closes), and is stopped below otherwise.
+    process = context.Process(target=_child, args=(str(data_dir), job, theirs))
     process.start()
     theirs.close()
     error: ReaderError | None = None

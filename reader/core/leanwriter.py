@@ -220,6 +220,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             name: _fast_analyzer(field) if field.indexed and field.analyzer else None
             for name, field in self.schema.items()
         }
+        # Segments written by helper processes (see index._build_segment), committed with this
+        # writer's own.
+        self.extra_segments: list[Any] = []
 
     def _post(self, fieldname: str, term: bytes, docnum: int, weight: float, value: bytes) -> None:
         terms = self._posts.get(fieldname)
@@ -319,6 +322,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             super().cancel()
         finally:
             self._release()
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        super()._commit_toc([*segments, *self.extra_segments])
 
     def _release(self) -> None:
         # Drop what refers to the caller's store (a thread's SQLite connection) and the pool,
