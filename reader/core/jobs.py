@@ -9,6 +9,7 @@ child: the store's queue is only emptied after each commit (see reader.core.inde
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -22,6 +23,7 @@ JOBS = ("sync", "rebuild", "follow")
 # "follow": index alongside an import, FOLLOW_BATCH documents at a time, until told to finish.
 FOLLOW_BATCH = 8000
 _POLL_SECONDS = 0.1
+_FOLLOW_NICENESS = 5
 _GRACE_SECONDS = 5.0  # after a cancel, how long the child may take to finish its batch
 
 
@@ -46,6 +48,9 @@ def _child(data_dir: str, job: str, conn: Connection) -> None:
             cancelled = True
         return cancelled
 
+    if job == "follow" and hasattr(os, "nice"):
+        # Alongside an import, the import goes first: documents are listed as soon as stored.
+        os.nice(_FOLLOW_NICENESS)
     try:
         with Library(Path(data_dir)) as library:
             if job == "rebuild":

@@ -316,9 +316,7 @@ def _big_import(monkeypatch) -> None:
     monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 10)
 
 
-def test_a_big_import_with_bad_files_and_copies_imports_the_rest(
-    data_dir, tmp_path, monkeypatch
-):
+def test_a_big_import_with_bad_files_and_copies_imports_the_rest(data_dir, tmp_path, monkeypatch):
     _big_import(monkeypatch)
     paths = write_articles(tmp_path / "new", 30)
     (tmp_path / "new" / "article-00003 copy.txt").write_bytes(paths[3].read_bytes())
@@ -384,3 +382,28 @@ def test_files_of_a_dead_worker_are_prepared_here(library, tmp_path):
     broken.set_exception(BrokenProcessPool("a worker died"))
     prepared = library._prepared(broken, path)
     assert prepared.documents and prepared.documents[0].title.startswith("Story 0")
+
+
+def test_a_big_batch_is_indexed_in_two_processes_with_the_same_results(
+    data_dir, tmp_path, monkeypatch
+):
+    import reader.core.index as index_module
+
+    write_articles(tmp_path / "new", 60)
+    with Library.open(data_dir, seed=False) as library:
+        library.import_paths([tmp_path / "new"])
+        whole = library.search("article", limit=100)
+        monkeypatch.setattr(index_module, "_SPLIT_FROM", 20)
+        assert library.rebuild_index()
+        ix = whoosh_index.open_dir(str(data_dir / f"index-v{INDEX_VERSION}"))
+        assert sorted(s.doc_count() for s in ix._segments()) == [30, 30]  # one per process
+        split = library.search("article", limit=100)
+        assert split.total == whole.total == 60
+        assert {h.id: round(h.score, 6) for h in split.hits} == {
+            h.id: round(h.score, 6) for h in whole.hits
+        }
+        assert library.search('"article number 45"').total == 1
+        # The helper's segment takes part in later changes like any other.
+        library.delete([split.hits[0].id])
+        library.sync_index()
+        assert library.search("article").total == 59
