@@ -134,6 +134,7 @@ class SelfTest:
             ("import a web page with its image", self.import_web_page),
             ("import Markdown", self.import_markdown),
             ("import EPUB", self.import_epub),
+            ("import many files (worker processes)", self.import_many),
             ("place a highlight in a changed text", self.reanchor),
             ("open the library again", self.reopen),
         ]
@@ -256,6 +257,28 @@ class SelfTest:
         headings = [t for t, b in zip(doc.paragraphs, doc.blocks, strict=True) if b.kind == "h1"]
         expect(headings == ["The Keeper", "The Lamp"], f"chapters {headings}")
         return f"{len(doc.paragraphs)} paragraphs"
+
+    def import_many(self) -> str:
+        # Into a library of its own: the other checks count the documents of theirs.
+        from reader.core.library import INDEX_ALONGSIDE
+
+        folder = self.files / "many"
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in range(INDEX_ALONGSIDE):
+            (folder / f"note-{number:04d}.txt").write_text(
+                f"Harbour note {number}\n\nThe harbour master logged vessel {number} at dawn. "
+                "Its cargo was checked, and the crew went ashore before noon.\n",
+                encoding="utf-8",
+            )
+        with Library.open(self.data_dir.parent / "many", seed=False) as library:
+            report = library.import_paths([folder])
+            failures = "; ".join(f"{f.path}: {f.reason}" for f in report.failures[:3])
+            expect(not report.failures, failures)
+            imported = len(report.imported)
+            expect(imported == INDEX_ALONGSIDE, f"{imported} of {INDEX_ALONGSIDE} imported")
+            total = library.search("harbour").total
+            expect(total == INDEX_ALONGSIDE, f"'harbour' finds {total} of {INDEX_ALONGSIDE}")
+        return f"{imported} files imported and indexed"
 
     def reopen(self) -> str:
         self.close()

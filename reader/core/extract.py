@@ -253,6 +253,7 @@ def _is_caption(text: str) -> bool:
     return _CAPTION.search(text) is not None
 
 
+@functools.lru_cache(maxsize=1024)  # asked twice of most lines by _classify
 def _is_prose(text: str) -> bool:
     if not text.isascii() and len(_CJK.findall(text)) >= 40:
         return True

@@ -53,6 +53,9 @@ _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _LATIN_WORD = re.compile(r"[^\W_]+")
 _TERM_CACHE_LIMIT = 400_000
 _COMPRESS_FROM = 256  # bytes of a postings block
+# zlib level of the larger blocks: 1 compresses about as well as Whoosh's 3 on pickled postings
+# and faster (reading does not depend on the level).
+_COMPRESSION = 1
 # Merge policy: MERGE_AT segments of one size tier are merged; LARGE documents or more, never.
 MERGE_AT = 8
 LARGE = MERGE_AT**3
@@ -121,6 +124,38 @@ def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], i
         else:
             found.append(index)
     return positions, len(words), words
+
+
+def mixed_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], int, set[str]]:
+    """Term -> positions of any text (CJK included), the token count and the spelling words:
+    the tokens MixedTokenizer gives in index mode (a CJK run's bigrams, then its last character
+    at the last bigram's position), stemmed or not, and unstemmed for spelling."""
+    if _FULLWIDTH_CHAR.search(text):
+        text = text.translate(_FULLWIDTH)
+    terms = _STEMMED if stemmed else _PLAIN
+    get, fill = terms.cache.get, terms.fill
+    positions: dict[bytes, list[int]] = {}
+    spelled: set[str] = set()
+    pos = count = 0
+    for match in _MIXED_TOKEN.finditer(text):
+        run = match.group()
+        if match.lastgroup == "cjk":
+            if len(run) == 1:
+                pieces = [(run, pos)]
+            else:
+                pieces = [(run[i : i + 2], pos + i) for i in range(len(run) - 1)]
+                pieces.append((run[-1], pos + len(run) - 2))
+            for piece, at in pieces:
+                spelled.add(piece)
+                positions.setdefault(piece.encode("utf-8"), []).append(at)
+            count += len(pieces)
+            pos += max(1, len(run) - 1)
+        else:
+            spelled.add(run.lower())
+            positions.setdefault(get(run) or fill(run), []).append(pos)
+            count += 1
+            pos += 1
+    return positions, count, spelled
 
 
 def text_matches(
@@ -265,9 +300,14 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         kind = self._kinds.get(name)
         post = self._post
         length = 0
-        words: list[str] | None = None
-        if kind is not None and isinstance(value, str) and CJK_RUN.search(value) is None:
-            positions, length, words = latin_positions(value, kind)
+        spelled: set[str] | None = None
+        if kind is not None and isinstance(value, str):
+            if CJK_RUN.search(value) is None:
+                positions, length, words = latin_positions(value, kind)
+                if field.separate_spelling():
+                    spelled = {w.lower() for w in set(words)}
+            else:
+                positions, length, spelled = mixed_positions(value, kind)
             boost = field.format.field_boost
             terms = self._posts.get(name)
             if terms is None:
@@ -289,9 +329,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                 length += freq
                 post(name, term, docnum, weight, encoded)
         if field.separate_spelling():
-            if words is not None:
-                spelled = {w.lower() for w in set(words)}
-            else:
+            if spelled is None:
                 spelled = set(field.spellable_words(value))
             counter = self._spelling.get(name)
             if counter is None:
@@ -435,7 +473,8 @@ class DocIdsWriter:
 
 
 class _LeanPostings(W3PostingsWriter):  # type: ignore[misc]
-    """W3PostingsWriter that leaves small blocks uncompressed (each block says whether it is).
+    """W3PostingsWriter that leaves small blocks uncompressed (each block says whether it is),
+    and compresses the others at level 1.
 
     Compressing a block of a few bytes costs more than it saves (zlib sets up a stream per
     call: about 12 microseconds, for most of the terms of a segment). Whoosh meant to skip
@@ -447,7 +486,7 @@ class _LeanPostings(W3PostingsWriter):  # type: ignore[misc]
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
-        comp = self._compression if len(databytes) >= _COMPRESS_FROM else 0
+        comp = _COMPRESSION if len(databytes) >= _COMPRESS_FROM else 0
         if comp:
             databytes = zlib.compress(databytes, comp)
         ids = self._ids

@@ -351,10 +351,8 @@ class Library:
 
     def _blob_writer(self) -> concurrent.futures.ThreadPoolExecutor:
         if self._writer_pool is None:
-            # Several threads: syncs to disk of small files overlap (the journal commits them
-            # together), and an import writes originals ahead of the file it stores.
             self._writer_pool = concurrent.futures.ThreadPoolExecutor(
-                max_workers=4, thread_name_prefix="blob-writer"
+                max_workers=1, thread_name_prefix="blob-writer"
             )
         return self._writer_pool
 
