@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import os
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reader.core.errors import ImportFailed
@@ -27,12 +29,49 @@ def saving() -> Iterator[None]:
         raise ImportFailed(f"the copy of it could not be saved ({exc.strerror or exc})") from exc
 
 
-class BlobStore:
-    """Files named by their SHA-256 under ``root/ab/abcdef...``; written atomically."""
+def _load_syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2): one call makes everything written to a file system durable."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    return function
 
-    def __init__(self, root: Path) -> None:
+
+_SYNCFS = _load_syncfs()
+
+
+def can_sync_together() -> bool:
+    """True where a batch of files can be made durable at once (see BlobStore.sync_written)."""
+    return _SYNCFS is not None
+
+
+class BlobStore:
+    """Files named by their SHA-256 under ``root/ab/abcdef...``; written atomically.
+
+    Each file is synced to disk as it is written, unless ``sync_later``: then the caller makes
+    a batch of them durable with one sync_written() (a journal commit per file is most of the
+    cost of keeping an article), before anything refers to them.
+    """
+
+    def __init__(self, root: Path, *, sync_later: bool = False) -> None:
         self.root = root
+        self.sync_later = sync_later and can_sync_together()
         root.mkdir(parents=True, exist_ok=True)
+
+    def sync_written(self) -> None:
+        """Make every file written so far under the root durable (raises OSError)."""
+        if _SYNCFS is None:
+            return  # put_new synced each file
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            if _SYNCFS(fd) != 0:
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code))
+        finally:
+            os.close(fd)
 
     def path(self, digest: str) -> Path:
         """Where the blob with this digest lives."""
@@ -64,8 +103,9 @@ class BlobStore:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if not self.sync_later:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

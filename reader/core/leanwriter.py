@@ -56,6 +56,13 @@ _COMPRESS_FROM = 256  # bytes of a postings block
 # zlib level of the larger blocks: 1 compresses about as well as Whoosh's 3 on pickled postings
 # and faster (reading does not depend on the level).
 _COMPRESSION = 1
+# zlib window of a block: 8 KB holds a whole block (128 postings), and setting up zlib's default
+# 32 KB window and hash tables costs more than compressing a block (zlib.decompress reads any).
+_WINDOW_BITS = 13
+# Pickle protocol of a block's data: Whoosh's 2 has no opcode for bytes (each encoded value
+# becomes a call to _codecs.encode, pickled and unpickled); 4 stores them as they are, and
+# loads() gives the same tuple: dumped and loaded 7 times faster, a third smaller.
+_BLOCK_PROTOCOL = 4
 # Merge policy: MERGE_AT segments of one size tier are merged; LARGE documents or more, never.
 MERGE_AT = 8
 LARGE = MERGE_AT**3
@@ -473,22 +480,36 @@ class DocIdsWriter:
 
 
 class _LeanPostings(W3PostingsWriter):  # type: ignore[misc]
-    """W3PostingsWriter that leaves small blocks uncompressed (each block says whether it is),
-    and compresses the others at level 1.
+    """W3PostingsWriter that pickles blocks with protocol 4, leaves small blocks uncompressed
+    (each block says whether it is), and compresses the others at level 1 with a small window.
 
     Compressing a block of a few bytes costs more than it saves (zlib sets up a stream per
-    call: about 12 microseconds, for most of the terms of a segment). Whoosh meant to skip
-    blocks under 20 bytes but overwrites the decision; this skips blocks under 256 bytes.
+    call, for most of the terms of a segment). Whoosh meant to skip blocks under 20 bytes but
+    overwrites the decision; this skips blocks under 256 bytes.
     """
+
+    def _mini_ids(self) -> tuple[int, ...]:
+        ids = self._ids
+        return (ids[0], *map(operator.sub, ids[1:], ids))
+
+    def _mini_weights(self) -> float | tuple[float, ...] | None:
+        weights = self._weights
+        count = len(weights)
+        if weights.count(1.0) == count:
+            return None
+        if weights.count(weights[0]) == count:
+            return float(weights[0])
+        return tuple(weights)
 
     def _write_block(self, last: bool = False) -> None:
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
+        databytes = dumps(data, _BLOCK_PROTOCOL)
         comp = _COMPRESSION if len(databytes) >= _COMPRESS_FROM else 0
         if comp:
-            databytes = zlib.compress(databytes, comp)
+            databytes = zlib.compress(databytes, comp, _WINDOW_BITS)
         ids = self._ids
         infobytes = dumps(
             (
@@ -522,16 +543,20 @@ def _add_postings(
     count = len(ids)
     for start in range(0, count, limit):
         end = start + limit
-        chunk = ids[start:end]
-        chunk_weights = weights[start:end]
+        if count > limit:
+            chunk, chunk_weights = ids[start:end], weights[start:end]
+            chunk_values = values[start:end]
+        else:
+            chunk, chunk_weights, chunk_values = ids, weights, values
         postwriter._ids = array("I", chunk)
         postwriter._weights = array("f", chunk_weights)
-        postwriter._values = [v for v in values[start:end] if v]
+        postwriter._values = chunk_values if all(chunk_values) else [v for v in chunk_values if v]
         postwriter._maxweight = max(0, max(chunk_weights))
+        # Every document with a posting in a field has a length there (of at least 1).
         if lengths is not None:
-            present = [n for n in (lengths.get(d, 0) for d in chunk) if n]
-            postwriter._minlength = min(present) if present else None
-            postwriter._maxlength = max(present) if present else 0
+            present = list(map(lengths.__getitem__, chunk))
+            postwriter._minlength = min(present)
+            postwriter._maxlength = max(present)
         else:
             postwriter._minlength = None
             postwriter._maxlength = 0

@@ -545,6 +545,7 @@ class Library:
         """Store a batch's files in one transaction, then report them (and empty the batch)."""
         if not batch:
             return
+        self._sync_originals(batch)
         try:
             with self.store.transaction():
                 for pending in batch:
@@ -560,6 +561,19 @@ class Library:
             self._forget(pending)  # the originals of files that added no document
         for pending in done:
             self._report(pending, report, progress, total)
+
+    def _sync_originals(self, batch: list[_Pending]) -> None:
+        """Make the originals the worker processes wrote for a batch durable, all at once,
+        before any row refers to them; if that fails, so do the batch's files."""
+        if not any(p.prepared and p.prepared.unsynced for p in batch if p.failure is None):
+            return
+        try:
+            with saving():
+                self.blobs.sync_written()
+        except ImportFailed as exc:
+            for pending in batch:
+                if pending.failure is None:
+                    pending.failure = str(exc)
 
     def _store_one(self, pending: _Pending) -> None:
         try:

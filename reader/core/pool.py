@@ -29,6 +29,7 @@ class Prepared:
     size: int
     documents: list[ExtractedDocument] | None  # None: the library had the file when it was read
     created: bool = False  # its original was written for this import
+    unsynced: bool = False  # ... and not yet synced to disk (see BlobStore.sync_later)
 
 
 def prepare_file(path: Path, store: Store, blobs: BlobStore) -> Prepared:
@@ -42,7 +43,7 @@ def prepare_file(path: Path, store: Store, blobs: BlobStore) -> Prepared:
     documents = [with_images(doc, load) for doc in importers.extract_all(data, path.name)]
     with saving():
         created = blobs.put_new(data)[1]
-    return Prepared(digest, len(data), documents, created)
+    return Prepared(digest, len(data), documents, created, created and blobs.sync_later)
 
 
 _worker: tuple[Store, BlobStore] | None = None
@@ -50,7 +51,8 @@ _worker: tuple[Store, BlobStore] | None = None
 
 def _start_worker(database: Path, originals: Path) -> None:
     global _worker
-    _worker = Store(database), BlobStore(originals)
+    # The library syncs each stored batch's originals at once, before its rows are committed.
+    _worker = Store(database), BlobStore(originals, sync_later=True)
 
 
 def _prepare_in_worker(path: Path) -> Prepared:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from reader.core.blobs import BlobStore, can_sync_together
 from reader.core.index import INDEX_VERSION
 from reader.core.library import Library
 from tests.conftest import SEEDS, write_articles
@@ -371,6 +373,30 @@ def test_a_cancelled_big_import_keeps_what_it_stored_and_nothing_else(
         kept = [p for p in library.blobs.root.rglob("*") if p.is_file()]
         assert len(kept) == stored
         assert library.index_problem() is None
+
+
+@pytest.mark.skipif(not can_sync_together(), reason="originals are synced one by one here")
+def test_a_batch_whose_originals_cannot_be_synced_fails_and_keeps_nothing(
+    data_dir, tmp_path, monkeypatch
+):
+    _big_import(monkeypatch)
+    write_articles(tmp_path / "new", 12)
+
+    def failing_sync(self: BlobStore) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    with Library.open(data_dir, seed=False) as library:
+        before = _snapshot(library)
+        monkeypatch.setattr(BlobStore, "sync_written", failing_sync)
+        report = library.import_paths([tmp_path / "new"])
+        assert report.imported == [] and len(report.failures) == 12
+        assert {f.reason for f in report.failures} == {
+            f"the copy of it could not be saved ({os.strerror(errno.EIO)})"
+        }
+        assert _snapshot(library) == before
+        monkeypatch.undo()
+        _big_import(monkeypatch)
+        assert len(library.import_paths([tmp_path / "new"]).imported) == 12
 
 
 def test_files_of_a_dead_worker_are_prepared_here(library, tmp_path):
