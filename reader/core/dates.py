@@ -70,6 +70,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _ANY_DIGIT = re.compile(r"\d")
+# What each pattern cannot match without, tested first with fast searches: the patterns start
+# with a look-behind, so the regex engine tries them at every position of the text.
+_NEEDS = {
+    "iso": "digits", "cjk": "年", "mdy": "month", "dmy": "month", "dmyy": "month",
+    "numeric": "digits", "cjk_md": "月", "md": "month", "dm": "month",
+}  # fmt: skip
+_DIGITS_HINT = re.compile(r"\d[-/.]\d")
+# Of the lower-cased text, which is faster than IGNORECASE; "ſ" is an "s" to IGNORECASE.
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|[sſ]ep|oct|nov|dec")
 # Month words that are also ordinary lower-case English words.
 _AMBIGUOUS_WORDS = {"may", "mar", "march", "jun", "dec", "sep", "jan", "oct", "aug"}
 
@@ -137,9 +146,17 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMention]:
     if not _ANY_DIGIT.search(text):
         return []  # every pattern needs a digit
     today = today or dt.date.today()
+    present = {
+        "digits": _DIGITS_HINT.search(text) is not None,
+        "month": _MONTH_HINT.search(text.lower()) is not None,
+        "年": "年" in text,
+        "月": "月" in text,
+    }
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for name, pattern in _PATTERNS:
+        if not present[_NEEDS[name]]:
+            continue
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue

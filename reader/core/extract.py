@@ -24,6 +24,8 @@ from reader.core.models import Block, ExtractedDocument
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"\w+")
+# Twenty or more words, counted only as far as the twentieth.
+_TWENTY_WORDS = re.compile(r"\W*+(?:\w++\W*+){20}")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
 _STOPWORDS = frozenset(
@@ -130,8 +132,9 @@ _SOURCE_SUFFIX = re.compile(
     r"|online|web desk|digital)$",
     re.IGNORECASE,
 )
+_EDITOR_NOTE = re.compile(r"\(\s*(?:web )?editors?\s*[:：].*\)", re.IGNORECASE)
+_NUMBER_JUNK = re.compile(r"[\d\s,.#:/()+-]*")
 _PROSE_PUNCT = re.compile(r"[.!?;:,。！？；，]")
-_TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
 _ALNUM_ID = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*\d)\w{6,}\b")
 _BIG_NUMBER = re.compile(r"(?<![\d,.])\b(?!(?:19|20)\d\d\b)\d{3,}\b(?![,.]\d)")
 
@@ -157,6 +160,9 @@ def normalize(text: str) -> str:
 
 
 def _clean_line(line: str) -> str:
+    # Most lines have no run of spaces to squeeze: skip the regex, which would scan them for none.
+    if line.isascii() and "  " not in line and "\t" not in line:
+        return line.strip()
     return _SPACES.sub(" ", line).strip()
 
 
@@ -226,15 +232,21 @@ def _join_wrapped(lines: list[str]) -> str:
 
 
 def _words(text: str) -> list[str]:
+    if text.isascii():
+        # Lower-casing ASCII is casefolding it, and it moves no word boundary (as "İ" would).
+        return _WORD.findall(text.lower())
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def _content_words(text: str) -> set[str]:
-    words = {w for w in _words(text) if len(w) > 2 and w not in _STOPWORDS and not w.isdigit()}
-    # CJK runs count by character pairs, since there are no spaces between words.
-    for run in re.findall(r"[\u3400-\u9fff]+", text):
-        words.update(run[i : i + 2] for i in range(len(run) - 1))
-    return words
+@functools.lru_cache(maxsize=1024)  # asked up to three times of each header line
+def _content_words(text: str) -> frozenset[str]:
+    # Each distinct word tested once: a lead of three paragraphs repeats many.
+    words = {w for w in set(_words(text)) - _STOPWORDS if len(w) > 2 and not w.isdigit()}
+    if not text.isascii():
+        # CJK runs count by character pairs, since there are no spaces between words.
+        for run in re.findall(r"[\u3400-\u9fff]+", text):
+            words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(words)
 
 
 @functools.lru_cache(maxsize=1024)  # asked up to three times of each line by _classify
@@ -260,11 +272,12 @@ def _is_prose(text: str) -> bool:
     # Twenty words take at least 39 characters; the cheap tests first.
     if len(text) < 39 or _PROSE_PUNCT.search(text) is None:
         return False
-    return len(_WORD.findall(text)) >= 20
+    return _TWENTY_WORDS.match(text) is not None
 
 
 def _is_breadcrumb(text: str) -> bool:
-    if re.search(r"(?:>|»|›|→)\s*$", text):
+    # A string test, where a regex anchored at the end would be tried at every position.
+    if text.rstrip().endswith((">", "»", "›", "→")):
         return True
     if _SENTENCE_END.search(text):
         return False
@@ -287,7 +300,7 @@ def _is_ui_line(text: str) -> bool:
 
 
 def _is_number_junk(text: str) -> bool:
-    return re.fullmatch(r"[\d\s,.#:/()+-]*", text) is not None or len(text.strip()) <= 2
+    return _NUMBER_JUNK.fullmatch(text) is not None or len(text.strip()) <= 2
 
 
 def _is_garbled(text: str) -> bool:
@@ -324,13 +337,13 @@ def _classify(block: _Block) -> None:
         block.kind = "nav"
     elif _CREDIT.search(text) and not _is_prose(text):
         block.kind = "nav"
-    elif re.fullmatch(r"\(\s*(?:web )?editors?\s*[:：].*\)", text, re.IGNORECASE):
+    elif _EDITOR_NOTE.fullmatch(text):
         block.kind = "nav"
     elif block.dates and not _strip_meta(text, block.dates):
         block.kind = "meta"  # a bare date
     elif _is_number_junk(text):
         block.kind = "junk"
-    elif _is_prose(text) and _TEASER_END.search(text):
+    elif _is_prose(text) and text.rstrip().endswith(("...", "…")):
         block.kind = "teaser"
     elif _is_prose(text):
         block.kind = "prose"
@@ -440,7 +453,7 @@ def _dominant_script(texts: Sequence[str]) -> str:
 
 
 def _score_title(
-    cand: _Candidate, rank: int, lead: set[str], script: str, seen: dict[str, int]
+    cand: _Candidate, rank: int, lead: frozenset[str], script: str, seen: dict[str, int]
 ) -> float:
     text = cand.text
     n_words = len(_words(text)) if not _CJK.search(text) else len(_CJK.findall(text)) // 2

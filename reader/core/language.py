@@ -19,6 +19,9 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isascii() or not chr(b).isalpha())
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# ASCII text is split into letter runs by turning every other character into a space.
+_ASCII_NON_LETTERS_TO_SPACE = str.maketrans(dict.fromkeys(_NOT_ASCII_LETTER.decode(), " "))
+_LETTERS = re.compile(r"[^\W\d_]+")
 _SCRIPT_LANGUAGE = {
     "hangul": "ko", "cyrillic": "ru", "arabic": "ar", "greek": "el", "hebrew": "he",
     "thai": "th", "devanagari": "hi",
@@ -35,10 +38,13 @@ _STOPWORDS = {
 _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
 
 
+def _ascii_letters(text: str) -> int:
+    # Counted in C: the ASCII bytes of the text with everything else deleted.
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
+
+
 def _script_counts(text: str) -> Counter[str]:
-    # ASCII letters counted in C: the ASCII bytes of the text with everything else deleted.
-    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
-    counts = Counter({"latin": ascii_letters})
+    counts = Counter({"latin": _ascii_letters(text)})
     # Only the non-ASCII characters need a closer look (few of them in English text).
     rest = "".join(_NON_ASCII.findall(text))
     if rest:
@@ -48,7 +54,10 @@ def _script_counts(text: str) -> Counter[str]:
 
 def script_of(text: str) -> str:
     """The main script of ``text``: 'latin', 'han', 'kana', 'hangul', ... or 'none'."""
-    counts = _script_counts(text[:20000])
+    sample = text[:20000]
+    if sample.isascii():
+        return "latin" if _ascii_letters(sample) else "none"  # what the counts would come to
+    counts = _script_counts(sample)
     if counts["kana"]:
         # Japanese mixes kana with kanji; count them together.
         counts["kana"] += counts["han"]
@@ -75,10 +84,15 @@ def detect_language(text: str) -> str | None:
         return _SCRIPT_LANGUAGE[script]
     if script != "latin":
         return None
-    words = re.findall(r"[^\W\d_]+", sample.casefold())
+    folded = sample.casefold()
+    if folded.isascii():
+        words = folded.translate(_ASCII_NON_LETTERS_TO_SPACE).split()  # as the regex, 4x faster
+    else:
+        words = _LETTERS.findall(folded)
     if len(words) < 5:
         return None
     counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()}
+    # get(), not counts[w]: a missing key would go through Counter.__missing__, in Python.
+    scores = {lang: sum(counts.get(w, 0) for w in stops) for lang, stops in _STOP_SETS.items()}
     lang, hits = max(scores.items(), key=lambda item: item[1])
     return lang if hits >= max(2, len(words) * 0.05) else None
