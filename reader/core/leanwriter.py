@@ -35,8 +35,9 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, repeat
 from pickle import dumps
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.reading import SegmentReader
@@ -67,6 +68,8 @@ _BLOCK_PROTOCOL = 4
 MERGE_AT = 8
 LARGE = MERGE_AT**3
 
+_T = TypeVar("_T")
+
 # Document ids -> the fields to index for those still in the store.
 Reload = Callable[[list[str]], Iterable[dict[str, Any]]]
 
@@ -80,22 +83,44 @@ def _plain_term(word: str) -> bytes:
     return word.lower().encode("utf-8")
 
 
-class _Terms:
-    """Raw word -> indexed term (UTF-8), for one kind of field (stemmed or not)."""
+class _Terms(Generic[_T]):
+    """Raw word -> what it is indexed as (its term, or its spelling), for one kind of field."""
 
-    def __init__(self, make: Callable[[str], bytes]) -> None:
-        self.cache: dict[str, bytes] = {}
+    def __init__(self, make: Callable[[str], _T]) -> None:
+        self.cache: dict[str, _T] = {}
         self.make = make
 
-    def fill(self, word: str) -> bytes:
+    def fill(self, word: str) -> _T:
         if len(self.cache) >= _TERM_CACHE_LIMIT:
             self.cache.clear()
         term = self.cache[word] = self.make(word)
         return term
 
+    def of(self, words: list[str]) -> list[_T]:
+        """What each word is indexed as: looked up at C level, only new words made."""
+        cache = self.cache
+        found = list(map(cache.get, words))
+        if None in found:
+            new = set(compress(words, map(operator.is_, found, repeat(None))))
+            if len(cache) + len(new) > _TERM_CACHE_LIMIT:
+                cache.clear()
+                new = set(words)
+            make = self.make
+            for word in new:
+                cache[word] = make(word)
+            found = list(map(cache.__getitem__, words))
+        return found  # type: ignore[return-value]  # no None left
+
+
+# (term, frequency, weight, encoded value) of one term of a field in a document
+_Posting = tuple[bytes, int, float, bytes]
+# Postings of recurring values of the other fields, by (field name, value).
+_GENERIC: dict[tuple[str, Any], list[_Posting]] = {}
+_GENERIC_LIMIT = 100_000
 
 _STEMMED = _Terms(_stemmed_term)
 _PLAIN = _Terms(_plain_term)
+_LOWERED = _Terms(str.lower)
 _ONE_POSITION: dict[int, bytes] = {}
 
 
@@ -121,11 +146,10 @@ def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], i
     if _FULLWIDTH_CHAR.search(text):
         text = text.translate(_FULLWIDTH)
     words = _LATIN_WORD.findall(text)
-    terms = _STEMMED if stemmed else _PLAIN
-    get, fill = terms.cache.get, terms.fill
     positions: dict[bytes, list[int]] = {}
-    for index, term in enumerate([get(w) or fill(w) for w in words]):
-        found = positions.get(term)
+    get = positions.get
+    for index, term in enumerate((_STEMMED if stemmed else _PLAIN).of(words)):
+        found = get(term)
         if found is None:
             positions[term] = [index]
         else:
@@ -312,7 +336,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             if CJK_RUN.search(value) is None:
                 positions, length, words = latin_positions(value, kind)
                 if field.separate_spelling():
-                    spelled = {w.lower() for w in set(words)}
+                    spelled = set(_LOWERED.of(list(set(words))))
             else:
                 positions, length, spelled = mixed_positions(value, kind)
             boost = field.format.field_boost
@@ -332,7 +356,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                 else:
                     entry.extend(posting)
         else:
-            for term, freq, weight, encoded in field.index(value):
+            for term, freq, weight, encoded in self._generic_postings(name, field, value):
                 length += freq
                 post(name, term, docnum, weight, encoded)
         if field.separate_spelling():
@@ -349,6 +373,19 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             lengths = self._lengths[name] = {}
         lengths[docnum] = _quantized(length)
         return length
+
+    def _generic_postings(self, name: str, field: Any, value: Any) -> Iterable[_Posting]:
+        """Whoosh's own postings of a field that is not Reader text; those of the values that
+        recur (dates, months, sources, bylines: not the unique ids) come from a cache."""
+        if field.unique:
+            return field.index(value)  # type: ignore[no-any-return]
+        key = (name, value)
+        found = _GENERIC.get(key)
+        if found is None:
+            if len(_GENERIC) >= _GENERIC_LIMIT:
+                _GENERIC.clear()
+            found = _GENERIC[key] = list(field.index(value))
+        return found
 
     # -- merging ------------------------------------------------------------------------------
 
