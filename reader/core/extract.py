@@ -24,6 +24,10 @@ from reader.core.models import Block, ExtractedDocument
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"))
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"\w+")
+# ASCII text is split into words by turning every character that is not in one into a space.
+_ASCII_NON_WORD_TO_SPACE = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+)
 # Twenty or more words, counted only as far as the twentieth.
 _TWENTY_WORDS = re.compile(r"\W*+(?:\w++\W*+){20}")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -134,7 +138,9 @@ _SOURCE_SUFFIX = re.compile(
 )
 _EDITOR_NOTE = re.compile(r"\(\s*(?:web )?editors?\s*[:：].*\)", re.IGNORECASE)
 _NUMBER_JUNK = re.compile(r"[\d\s,.#:/()+-]*")
+_UI_TOKEN = re.compile(r"[\w+-]+")
 _PROSE_PUNCT = re.compile(r"[.!?;:,。！？；，]")
+_DIGIT = re.compile(r"\d")
 _ALNUM_ID = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*\d)\w{6,}\b")
 _BIG_NUMBER = re.compile(r"(?<![\d,.])\b(?!(?:19|20)\d\d\b)\d{3,}\b(?![,.]\d)")
 
@@ -155,8 +161,10 @@ class _Block:
 
 def normalize(text: str) -> str:
     """Unify line ends, drop zero-width characters and the BOM, turn odd spaces into plain ones."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_ZERO_WIDTH)
-    return "\n".join(line.replace("\t", "    ").rstrip() for line in text.split("\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    if not text.isascii():
+        text = text.translate(_ZERO_WIDTH)
+    return "\n".join(map(str.rstrip, text.split("\n")))
 
 
 def _clean_line(line: str) -> str:
@@ -186,7 +194,7 @@ def paragraphs_from_text(text: str) -> list[str]:
     """Split plain text into paragraphs, re-joining hard-wrapped lines."""
     runs: list[list[str]] = [[]]
     for line in normalize(text).split("\n"):
-        if line.strip():
+        if line:  # normalize() left blank lines empty
             runs[-1].append(line)
         elif runs[-1]:
             runs.append([])
@@ -195,7 +203,7 @@ def paragraphs_from_text(text: str) -> list[str]:
     paragraphs: list[str] = []
     for run in runs:
         if width is None:
-            paragraphs.extend(_clean_line(line) for line in run)
+            paragraphs.extend(map(_clean_line, run))
             continue
         current = [run[0]]
         for previous, line in itertools.pairwise(run):
@@ -234,7 +242,7 @@ def _join_wrapped(lines: list[str]) -> str:
 def _words(text: str) -> list[str]:
     if text.isascii():
         # Lower-casing ASCII is casefolding it, and it moves no word boundary (as "İ" would).
-        return _WORD.findall(text.lower())
+        return text.lower().translate(_ASCII_NON_WORD_TO_SPACE).split()
     return [w.casefold() for w in _WORD.findall(text)]
 
 
@@ -292,7 +300,7 @@ def _is_breadcrumb(text: str) -> bool:
 def _is_ui_line(text: str) -> bool:
     if len(text) > 120:
         return False
-    words = [w for w in re.findall(r"[\w+-]+", text.casefold()) if not w.strip("+-").isdigit()]
+    words = [w for w in _UI_TOKEN.findall(text.casefold()) if not w.strip("+-").isdigit()]
     words = [w if w in _UI_WORDS else w.strip("-") for w in words]
     if not words:
         return not re.search(r"\w", text)
@@ -305,8 +313,8 @@ def _is_number_junk(text: str) -> bool:
 
 def _is_garbled(text: str) -> bool:
     """An image caption or file name turned into text: ids, long numbers, no sentence."""
-    if _SENTENCE_END.search(text) or len(text) > 200:
-        return False
+    if _SENTENCE_END.search(text) or len(text) > 200 or not _DIGIT.search(text):
+        return False  # both kinds of oddity have digits
     oddities = len(_ALNUM_ID.findall(text)) + len(_BIG_NUMBER.findall(text))
     return oddities >= 2 or (oddities >= 1 and text[:1].islower())
 
@@ -315,7 +323,8 @@ def _strip_meta(text: str, dates: list[DateMention]) -> str:
     """What is left of a line once dates, times, weekdays and date labels are taken out."""
     for mention in sorted(dates, key=lambda m: m.start, reverse=True):
         text = text[: mention.start] + " " + text[mention.end :]
-    text = _TIME.sub(" ", text)
+    if ":" in text:  # every time has one
+        text = _TIME.sub(" ", text)
     text = _WEEKDAY.sub(" ", text)
     text = _DATE_LABEL.sub(" ", text)
     return _clean_line(text.strip(" |·•,;:-–—/"))

@@ -19,6 +19,7 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isascii() or not chr(b).isalpha())
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 # ASCII text is split into letter runs by turning every other character into a space.
 _ASCII_NON_LETTERS_TO_SPACE = str.maketrans(dict.fromkeys(_NOT_ASCII_LETTER.decode(), " "))
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -38,13 +39,10 @@ _STOPWORDS = {
 _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
 
 
-def _ascii_letters(text: str) -> int:
-    # Counted in C: the ASCII bytes of the text with everything else deleted.
-    return len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
-
-
 def _script_counts(text: str) -> Counter[str]:
-    counts = Counter({"latin": _ascii_letters(text)})
+    # ASCII letters counted in C: the ASCII bytes of the text with everything else deleted.
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
+    counts = Counter({"latin": ascii_letters})
     # Only the non-ASCII characters need a closer look (few of them in English text).
     rest = "".join(_NON_ASCII.findall(text))
     if rest:
@@ -56,7 +54,8 @@ def script_of(text: str) -> str:
     """The main script of ``text``: 'latin', 'han', 'kana', 'hangul', ... or 'none'."""
     sample = text[:20000]
     if sample.isascii():
-        return "latin" if _ascii_letters(sample) else "none"  # what the counts would come to
+        # What the counts would come to, known from the first letter.
+        return "latin" if _ASCII_LETTER.search(sample) else "none"
     counts = _script_counts(sample)
     if counts["kana"]:
         # Japanese mixes kana with kanji; count them together.
@@ -92,7 +91,9 @@ def detect_language(text: str) -> str | None:
     if len(words) < 5:
         return None
     counts = Counter(words)
-    # get(), not counts[w]: a missing key would go through Counter.__missing__, in Python.
-    scores = {lang: sum(counts.get(w, 0) for w in stops) for lang, stops in _STOP_SETS.items()}
+    # Only the stopwords the text has: a missing key would go through Counter.__missing__.
+    scores = {
+        lang: sum(counts[w] for w in counts.keys() & stops) for lang, stops in _STOP_SETS.items()
+    }
     lang, hits = max(scores.items(), key=lambda item: item[1])
     return lang if hits >= max(2, len(words) * 0.05) else None
