@@ -47,7 +47,7 @@ from reader.core.models import (
     TimelineBucket,
 )
 from reader.core.notes import Notes
-from reader.core.pool import ExtractionPool, Prepared, prepare_file
+from reader.core.pool import ExtractionPool, Prepared, Ticket, prepare_file
 from reader.core.store import Store, StoredImage, buckets_from_months
 
 DATABASE_NAME = "library.sqlite3"
@@ -62,7 +62,7 @@ TEXT_FORMATS = frozenset({"text", "markdown", "html", "mhtml"})
 # reading and extracting up to _AHEAD files ahead of the one being stored.
 _BATCH_FILES = 256
 _BATCH_SECONDS = 0.2
-_AHEAD = 32
+_AHEAD = 128  # eight chunks of the worker processes (pool.CHUNK_FILES)
 
 
 class _Unset(enum.Enum):
@@ -171,12 +171,12 @@ class _Pending:
 
     number: int
     path: Path | str
-    future: concurrent.futures.Future[Prepared] | None = None  # prepared by a worker process
+    ticket: Ticket | None = None  # prepared by a worker process
     prepared: Prepared | None = None
     failure: str | None = None
     results: list[tuple[int, bool]] = _field(default_factory=list)
     kept: bool = False  # a document refers to its original
-    started: float = _field(default_factory=time.monotonic)
+    batched: float = 0.0  # when it joined a batch to store
 
 
 class Library:
@@ -478,24 +478,28 @@ class Library:
                     break
                 pending = _Pending(number, path)
                 if pool is not None and isinstance(path, Path):
-                    pending.future = pool.submit(path)
+                    pending.ticket = pool.submit(path)
                 ahead.append(pending)
                 while len(ahead) > (_AHEAD if pool is not None else 0):
                     self._take(ahead.popleft(), batch, report, progress, len(files), cancel)
-            while ahead and not report.cancelled:
+            while ahead:
+                if cancel is not None and cancel():
+                    report.cancelled = True
+                if report.cancelled:
+                    break
                 self._take(ahead.popleft(), batch, report, progress, len(files), cancel)
             self._store_batch(batch, report, progress, len(files))
         finally:
             for pending in ahead:
-                if pending.future is not None:
-                    pending.future.cancel()
+                if pending.ticket is not None:
+                    pending.ticket.cancel()
             if pool is not None:
                 pool.close()  # waits for the files being prepared
             # Nothing stays of the files not stored (cancelled, or an error): not their copies.
             for pending in [*batch, *ahead]:
-                if pending.future is not None and not pending.future.cancelled():
+                if pending.ticket is not None and not pending.ticket.abandoned():
                     with contextlib.suppress(Exception):
-                        pending.prepared = pending.future.result()
+                        pending.prepared = pending.ticket.result()
                 self._forget(pending)
 
     def _take(
@@ -520,17 +524,18 @@ class Library:
             self._report(pending, report, progress, total)
             return
         try:
-            pending.prepared = self._prepared(pending.future, pending.path)
+            pending.prepared = self._prepared(pending.ticket, pending.path)
         except ImportFailed as exc:
             pending.failure = str(exc)
+        pending.batched = time.monotonic()
         batch.append(pending)
-        if len(batch) >= _BATCH_FILES or time.monotonic() - batch[0].started >= _BATCH_SECONDS:
+        if len(batch) >= _BATCH_FILES or pending.batched - batch[0].batched >= _BATCH_SECONDS:
             self._store_batch(batch, report, progress, total)
 
-    def _prepared(self, future: concurrent.futures.Future[Prepared] | None, path: Path) -> Prepared:
-        if future is not None:
+    def _prepared(self, ticket: Ticket | None, path: Path) -> Prepared:
+        if ticket is not None:
             try:
-                return future.result()
+                return ticket.result()
             except BrokenProcessPool:
                 pass  # a worker died (a file crashed a parser): the rest are prepared here
         return prepare_file(path, self.store, self.blobs)

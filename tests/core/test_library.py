@@ -16,6 +16,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from reader.core.blobs import BlobStore, can_sync_together
+from reader.core.errors import ImportFailed
 from reader.core.index import INDEX_VERSION
 from reader.core.library import Library
 from tests.conftest import SEEDS, write_articles
@@ -289,6 +290,7 @@ def test_an_import_that_fails_midway_stops_its_index_process(data_dir, tmp_path,
     import reader.core.library as library_module
 
     monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 10)
+    monkeypatch.setattr(library_module, "_BATCH_FILES", 10)
     write_articles(tmp_path / "new", 40)
 
     reported: list[int] = []
@@ -312,10 +314,12 @@ def test_an_import_that_fails_midway_stops_its_index_process(data_dir, tmp_path,
 
 
 def _big_import(monkeypatch) -> None:
-    """Imports from 10 files on take the path of big ones (worker processes, indexing along)."""
+    """Imports from 10 files on take the path of big ones (worker processes, indexing along),
+    stored 10 files a batch."""
     import reader.core.library as library_module
 
     monkeypatch.setattr(library_module, "INDEX_ALONGSIDE", 10)
+    monkeypatch.setattr(library_module, "_BATCH_FILES", 10)
 
 
 def test_a_big_import_with_bad_files_and_copies_imports_the_rest(data_dir, tmp_path, monkeypatch):
@@ -400,14 +404,42 @@ def test_a_batch_whose_originals_cannot_be_synced_fails_and_keeps_nothing(
 
 
 def test_files_of_a_dead_worker_are_prepared_here(library, tmp_path):
-    from concurrent.futures import Future
-    from concurrent.futures.process import BrokenProcessPool
+    from reader.core.pool import ExtractionPool
 
-    (path,) = write_articles(tmp_path, 1)
-    broken: Future = Future()
-    broken.set_exception(BrokenProcessPool("a worker died"))
-    prepared = library._prepared(broken, path)
-    assert prepared.documents and prepared.documents[0].title.startswith("Story 0")
+    paths = write_articles(tmp_path, 3)
+    pool = ExtractionPool(library.store.path, library.blobs.root)
+    try:
+        pool.submit(paths[0]).result()  # the workers are up
+        for process in list(pool._executor._processes.values()):
+            process.kill()  # as if a file had crashed a parser
+            process.join()
+        tickets = [pool.submit(path) for path in paths[1:]]
+        prepared = [library._prepared(t, p) for t, p in zip(tickets, paths[1:], strict=True)]
+    finally:
+        pool.close()
+    titles = [p.documents[0].title[:7] for p in prepared if p.documents]
+    assert titles == ["Story 1", "Story 2"]
+
+
+def test_files_go_to_the_workers_in_chunks_and_come_back_in_order(library, tmp_path):
+    from reader.core.pool import CHUNK_FILES, ExtractionPool
+
+    paths = write_articles(tmp_path, CHUNK_FILES + 3)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    pool = ExtractionPool(library.store.path, library.blobs.root)
+    try:
+        tickets = [pool.submit(path) for path in [*paths, tmp_path / "empty.txt"]]
+        dropped = pool.submit(paths[0])
+        dropped.cancel()  # never handed out
+        assert dropped.abandoned()
+        # The last chunk is not full: asking for a result hands it out.
+        *good, bad = tickets
+        titles = [t.result().documents[0].title.split(":")[0] for t in good]  # type: ignore[index]
+        with pytest.raises(ImportFailed, match="the file is empty"):
+            bad.result()
+    finally:
+        pool.close()
+    assert titles == [f"Story {n}" for n in range(len(paths))]
 
 
 def test_a_big_batch_is_indexed_in_two_processes_with_the_same_results(
