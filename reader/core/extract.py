@@ -31,7 +31,8 @@ _ASCII_NON_WORD_TO_SPACE = str.maketrans(
 # Twenty or more words, counted only as far as the twentieth.
 _TWENTY_WORDS = re.compile(r"\W*+(?:\w++\W*+){20}")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*$")
+_SENTENCE_MARKS = (".", "!", "?", "。", "！", "？")
+_CLOSING_MARKS = "\"'”’)]"
 _STOPWORDS = frozenset(
     "a an the of to in on at for and or but with by from as is are was were be been this that"
     " it its his her their our your has have had will would said says he she they we you i not"
@@ -167,6 +168,13 @@ def normalize(text: str) -> str:
     return "\n".join(map(str.rstrip, text.split("\n")))
 
 
+def _ends_sentence(text: str) -> bool:
+    """True when a sentence mark ends the text (maybe inside quotes or brackets, or a newline)."""
+    # Looked for from the end: a regex would be tried at every full stop of a long paragraph.
+    text = text.removesuffix("\n")
+    return text.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_MARKS)
+
+
 def _clean_line(line: str) -> str:
     # Most lines have no run of spaces to squeeze: skip the regex, which would scan them for none.
     if line.isascii() and "  " not in line and "\t" not in line:
@@ -210,7 +218,7 @@ def paragraphs_from_text(text: str) -> list[str]:
             prev_text = previous.strip()
             starts_new = (
                 _indent(line) > _indent(previous)
-                or (len(prev_text) < 0.6 * width and _SENTENCE_END.search(prev_text) is not None)
+                or (len(prev_text) < 0.6 * width and _ends_sentence(prev_text))
                 or len(prev_text) < 0.35 * width
                 # The next word would have fitted with room to spare: the break was meant.
                 or len(prev_text) + 1 + len(line.split()[0]) <= 0.85 * width
@@ -287,7 +295,7 @@ def _is_breadcrumb(text: str) -> bool:
     # A string test, where a regex anchored at the end would be tried at every position.
     if text.rstrip().endswith((">", "»", "›", "→")):
         return True
-    if _SENTENCE_END.search(text):
+    if _ends_sentence(text):
         return False
     parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
     if len(parts) >= 2 and re.search(r"\s(?:>|»|›|→|::)\s", text):
@@ -313,7 +321,7 @@ def _is_number_junk(text: str) -> bool:
 
 def _is_garbled(text: str) -> bool:
     """An image caption or file name turned into text: ids, long numbers, no sentence."""
-    if _SENTENCE_END.search(text) or len(text) > 200 or not _DIGIT.search(text):
+    if _ends_sentence(text) or len(text) > 200 or not _DIGIT.search(text):
         return False  # both kinds of oddity have digits
     oddities = len(_ALNUM_ID.findall(text)) + len(_BIG_NUMBER.findall(text))
     return oddities >= 2 or (oddities >= 1 and text[:1].islower())
@@ -535,7 +543,7 @@ def _byline_name(text: str) -> str | None:
             or find_dates(previous)
         ):
             return name
-    cjk = _BYLINE_CJK.search(text)
+    cjk = _BYLINE_CJK.search(text) if not text.isascii() else None  # it has CJK words
     return cjk.group("name") if cjk else None
 
 
@@ -650,7 +658,8 @@ def extract_article(
 
     seen: dict[str, int] = {}
     for block in blocks[: body_start + 3]:
-        seen[block.text.casefold()] = seen.get(block.text.casefold(), 0) + 1
+        key = block.text.casefold()
+        seen[key] = seen.get(key, 0) + 1
 
     chosen: _Candidate | None = None
     if title is None:
@@ -708,7 +717,7 @@ def extract_article(
             in_list = False
         elif block.kind == "nav" and block.index > body_start:
             in_list = True
-        elif in_list or (block.index > last_prose and not _SENTENCE_END.search(block.text)):
+        elif in_list or (block.index > last_prose and not _ends_sentence(block.text)):
             block.kind = "nav"
     kept: list[str] = []
     kept_at: list[int] = []
@@ -742,7 +751,7 @@ def extract_article(
                     >= max(3, 0.3 * len(_content_words(block.text)))
                     # A whole sentence just above the body is its opening, however short.
                     or (
-                        _SENTENCE_END.search(block.text) is not None
+                        _ends_sentence(block.text)
                         and len(_words(block.text)) >= 10
                         and block.index == body_start - 1
                     )

@@ -117,6 +117,12 @@ def test_seed_bodies_are_clean():
         ("Published 13/10/2024", (2024, 10, 13)),
         ("Stand 06.10.2024, 10:00 Uhr", (2024, 10, 6)),
         ("FEB 26 1987", (1987, 2, 26)),
+        ("Updated 5-Oct-24, 10:30", (2024, 10, 5)),
+        ("SEPT. 3, 2024 | Staff", (2024, 9, 3)),
+        ("the 3rd of June 2024", (2024, 6, 3)),
+        ("Updated 2024/10/06", (2024, 10, 6)),
+        ("记者 10月6日电", (None, 10, 6)),
+        ("Posted: 9.11.2023", (2023, 11, 9)),
     ],
 )
 def test_date_forms(text, expected):
