@@ -232,8 +232,7 @@ class SearchIndex:
                     row = rows.get(doc_id)
                     if row is not None:
                         writer.add_document(**_fields(row))
-                if helped is not None:
-                    writer.extra_segments.extend(helped.result())
+                writer.helper_segments = helped
             except BaseException:
                 writer.cancel()
                 raise

@@ -28,6 +28,7 @@ Whoosh below 2.8).
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
 import operator
 import re
 import struct
@@ -286,9 +287,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             name: _fast_analyzer(field) if field.indexed and field.analyzer else None
             for name, field in self.schema.items()
         }
-        # Segments written by helper processes (see index._build_segment), committed with this
-        # writer's own.
-        self.extra_segments: list[Any] = []
+        # Segments written meanwhile by a helper process (see index._build_segment), waited for
+        # once this writer's own segment is written, and committed with it.
+        self.helper_segments: concurrent.futures.Future[list[Any]] | None = None
 
     def _post(self, fieldname: str, term: bytes, docnum: int, weight: float, value: bytes) -> None:
         terms = self._posts.get(fieldname)
@@ -406,7 +407,15 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             self._release()
 
     def _commit_toc(self, segments: list[Any]) -> None:
-        super()._commit_toc([*segments, *self.extra_segments])
+        extra: list[Any] = []
+        if self.helper_segments is not None:
+            try:
+                extra = self.helper_segments.result()
+            except BaseException:
+                # Nothing is committed; unlisted segment files go at the next commit.
+                self._finish()
+                raise
+        super()._commit_toc([*segments, *extra])
 
     def _release(self) -> None:
         # Drop what refers to the caller's store (a thread's SQLite connection) and the pool,
