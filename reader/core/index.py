@@ -88,6 +88,13 @@ class SearchIndex:
         self._building = data_dir / f"index-v{INDEX_VERSION}.new"
         self._lock_path = data_dir / "index.lock"
         self.lock_timeout = lock_timeout
+        self._helper: SegmentHelper | None = None  # kept from one batch (and sync) to the next
+
+    def close(self) -> None:
+        """Stop the helper process of big batches, if one was started."""
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
 
     # -- locking ------------------------------------------------------------------------------
 
@@ -193,19 +200,7 @@ class SearchIndex:
     ) -> tuple[int, bool]:
         """Index queued documents batch by batch; (how many, False if cancelled)."""
         total = store.pending_count()
-        with SegmentHelper.when_worth_it(total) as helpers:
-            return self._drain_with(store, path, progress, cancel, min_batch, total, helpers)
-
-    def _drain_with(
-        self,
-        store: Store,
-        path: Path,
-        progress: Progress | None,
-        cancel: Cancel | None,
-        min_batch: int,
-        total: int,
-        helpers: SegmentHelper | None,
-    ) -> tuple[int, bool]:
+        helpers = self._helper_for(total)
         done = 0
         while True:
             if cancel is not None and cancel():
@@ -242,6 +237,15 @@ class SearchIndex:
             if progress is not None:
                 progress(done, max(total, done))
         return done, True
+
+    def _helper_for(self, pending: int) -> SegmentHelper | None:
+        """A helper for this many queued documents, if they are enough and there is a core for
+        it (started once, then kept until close())."""
+        if pending < _SPLIT_FROM or (os.cpu_count() or 1) < 2:
+            return None
+        if self._helper is None:
+            self._helper = SegmentHelper()
+        return self._helper
 
     def rebuild(
         self, store: Store, progress: Progress | None = None, cancel: Cancel | None = None
@@ -307,19 +311,9 @@ class SegmentHelper:
             1, mp_context=multiprocessing.get_context("spawn")
         )
 
-    @classmethod
-    @contextmanager
-    def when_worth_it(cls, pending: int) -> Iterator[SegmentHelper | None]:
-        """A helper for this many queued documents, if they are enough and there is a core
-        for it (None otherwise); stopped on exit."""
-        if pending < _SPLIT_FROM or (os.cpu_count() or 1) < 2:
-            yield None
-            return
-        helper = cls()
-        try:
-            yield helper
-        finally:
-            helper._executor.shutdown(wait=True, cancel_futures=True)
+    def close(self) -> None:
+        """Stop the process (after its current segment)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
     def submit(
         self, database: Path, index_dir: Path, ids: list[int]

@@ -226,6 +226,7 @@ class Library:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        self.index.close()
         self.store.close()
 
     def __enter__(self) -> Library:

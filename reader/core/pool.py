@@ -18,8 +18,9 @@ from reader.core.images import folder_loader, with_images
 from reader.core.models import ExtractedDocument
 from reader.core.store import Store
 
-# Worker processes: one more than the cores (each waits on the disk for a while per file, when
-# its original is synced), at most this many: past that, storing the documents is the limit.
+# Worker processes: one a core (their originals are synced in batches, so they hardly wait on
+# the disk; a third on two cores made the import slower), at most this many: past that,
+# storing the documents is the limit.
 MAX_WORKERS = 4
 
 
@@ -117,7 +118,7 @@ class ExtractionPool:
     CHUNK_FILES at a time."""
 
     def __init__(self, database: Path, originals: Path) -> None:
-        count = max(1, min(MAX_WORKERS, (os.cpu_count() or 1) + 1))
+        count = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
         self._executor = concurrent.futures.ProcessPoolExecutor(
             count,
             mp_context=multiprocessing.get_context("spawn"),
