@@ -8,9 +8,11 @@ from PySide6.QtGui import QFontDatabase as Fonts
 from reader.paths import resource_path
 
 # Droid Sans Fallback (Apache-2.0, resources/fonts/NOTICE.txt): Chinese, Japanese kana and
-# Korean Hangul in 3.4 MB. Its "Full" sibling has Han extension A but no Hangul syllables.
-FONT_FILE = ("fonts", "DroidSansFallback.ttf")
-CJK_FAMILY = "Droid Sans Fallback"
+# Korean Hangul in 3.4 MB. Its "Full" sibling has Han extension A but no Hangul syllables, and
+# Linux distributions install it under the family name "Droid Sans Fallback": ours is renamed,
+# so that Qt cannot take the system's file for it (Korean drew as boxes).
+FONT_FILE = ("fonts", "ReaderCJKFallback.ttf")
+CJK_FAMILY = "Reader CJK Fallback"
 # One character of each script: Han, Hiragana, Katakana, Hangul.
 CJK_SAMPLE = "中かカ한"
 

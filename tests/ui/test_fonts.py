@@ -64,7 +64,8 @@ def test_with_it_registered_the_pane_draws_cjk_with_real_glyphs(registered):
     glyphs = [glyph for _family, ids in runs for glyph in ids]
     assert len(glyphs) == len(CJK_TEXT)
     assert 0 not in glyphs
-    # Ours, listed in the pane's font, comes before a system CJK font (CI has one).
+    # Ours, listed in the pane's font, comes before a system CJK font (CI has one; this
+    # machine may have a Droid Sans Fallback of its own, the name ours had once).
     assert {family for family, _ids in runs} == {fonts.CJK_FAMILY}
     assert fonts.renders_cjk(font)
 
@@ -96,8 +97,9 @@ def test_install_adds_the_font_where_cjk_cannot_be_drawn(registered, qapp, monke
         QApplication.setFont(before)
 
 
-def _latin_only_fontconfig(tmp_path: Path) -> Path | None:
-    """A fontconfig set-up that sees one Latin font and no CJK font: a bare desktop."""
+def _latin_only_fontconfig(tmp_path: Path, *extra: Path) -> Path | None:
+    """A fontconfig set-up that sees one Latin font and no CJK font (a bare desktop), plus the
+    folders of ``extra`` font files."""
     if sys.platform != "linux" or shutil.which("fc-match") is None:
         return None
     found = subprocess.run(
@@ -105,19 +107,19 @@ def _latin_only_fontconfig(tmp_path: Path) -> Path | None:
     ).stdout
     if not found or not Path(found).is_file():
         return None
+    folders = "".join(f"<dir>{path.parent}</dir>" for path in (Path(found), *extra))
     config = tmp_path / "fonts.conf"
     config.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        f"<dir>{Path(found).parent}</dir><cachedir>{tmp_path / 'cache'}</cachedir>"
+        f"{folders}<cachedir>{tmp_path / 'cache'}</cachedir>"
         "</fontconfig>"
     )
     return config
 
 
-def test_a_machine_without_cjk_fonts_draws_cjk_with_the_bundled_font(tmp_path, monkeypatch):
-    config = _latin_only_fontconfig(tmp_path)
-    if config is None:
-        pytest.skip("needs Linux with fontconfig and DejaVu Sans")
+def _cjk_in_a_fresh_app(config: Path, monkeypatch) -> list[str]:
+    """What a new Reader process with ``config`` for fontconfig prints: the system's CJK fonts,
+    the application font's last family, then a line per run the reader pane lays CJK_TEXT in."""
     monkeypatch.setenv("FONTCONFIG_FILE", str(config))
     script = textwrap.dedent(
         f"""
@@ -139,9 +141,35 @@ def test_a_machine_without_cjk_fonts_draws_cjk_with_the_bundled_font(tmp_path, m
         [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
     )
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
+    return proc.stdout.splitlines()
+
+
+def test_a_machine_without_cjk_fonts_draws_cjk_with_the_bundled_font(tmp_path, monkeypatch):
+    config = _latin_only_fontconfig(tmp_path)
+    if config is None:
+        pytest.skip("needs Linux with fontconfig and DejaVu Sans")
+    lines = _cjk_in_a_fresh_app(config, monkeypatch)
     assert lines[0] == "system CJK fonts: []"  # a bare desktop indeed
     assert lines[1] == f"application font: {fonts.CJK_FAMILY}"
     runs = [line.removeprefix("run: ").split("|") for line in lines[2:]]
     assert runs and all(family == fonts.CJK_FAMILY for family, _ in runs)
     assert all(int(lowest) > 0 for _, lowest in runs)  # glyph 0 would be the box
+
+
+DEBIAN_DROID_FULL = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+
+
+def test_debians_droid_fallback_cannot_stand_in_for_the_bundled_font(tmp_path, monkeypatch):
+    """fonts-droid-fallback (Ghostscript and ImageMagick pull it in) has the family name the
+    bundled font had, without Korean: Qt took glyphs from it, and Korean drew as boxes."""
+    if not DEBIAN_DROID_FULL.is_file():
+        pytest.skip("needs Debian's fonts-droid-fallback")
+    config = _latin_only_fontconfig(tmp_path, DEBIAN_DROID_FULL)
+    if config is None:
+        pytest.skip("needs Linux with fontconfig and DejaVu Sans")
+    lines = _cjk_in_a_fresh_app(config, monkeypatch)
+    assert lines[0] == "system CJK fonts: ['Droid Sans Fallback']"
+    assert lines[1] == f"application font: {fonts.CJK_FAMILY}"  # it cannot draw Korean
+    runs = [line.removeprefix("run: ").split("|") for line in lines[2:]]
+    assert runs and all(family == fonts.CJK_FAMILY for family, _ in runs)
+    assert all(int(lowest) > 0 for _, lowest in runs)
