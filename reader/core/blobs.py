@@ -85,10 +85,11 @@ class BlobStore:
         """Keep ``data``: (its digest, True if this call wrote the file)."""
         digest = sha256(data)
         target = self.path(digest)
-        if target.exists() and target.stat().st_size == len(data):
-            return digest, False
-        if not target.parent.is_dir():
-            target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if os.stat(target).st_size == len(data):
+                return digest, False
+        except (FileNotFoundError, NotADirectoryError):
+            pass
         # A name of its own (no mkstemp: it tries random names through Python, ~0.3 ms).
         tmp = str(target.parent / f".tmp-{digest[:16]}-{os.getpid()}-{threading.get_ident()}")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -97,15 +98,18 @@ class BlobStore:
         except FileExistsError:  # left by a killed process that had the same id
             os.unlink(tmp)
             fd = os.open(tmp, flags, 0o600)
-        except FileNotFoundError:  # the empty folder was just discarded by another import
+        except FileNotFoundError:  # its fan-out folder is new (or was just emptied and removed)
             target.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(tmp, flags, 0o600)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            try:
+                view = memoryview(data)
+                while view:  # (a file object would cost three more system calls a file)
+                    view = view[os.write(fd, view) :]
                 if not self.sync_later:
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

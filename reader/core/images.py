@@ -85,7 +85,7 @@ def folder_loader(page: Path) -> ImageLoader:
     ``..`` and links that lead out of the page's folder are refused, so a hostile page cannot
     make Reader copy other files of the user's into the library.
     """
-    root = page.parent.resolve()
+    roots: list[Path] = []  # the page's folder, resolved when the first image is asked for
 
     def load(ref: str) -> bytes | None:
         parts = urlsplit(ref)
@@ -98,6 +98,9 @@ def folder_loader(page: Path) -> ImageLoader:
         if normal.startswith("..") or normal in (".", ""):
             return None
         try:
+            if not roots:  # (most pages have no image: resolving costs four system calls)
+                roots.append(page.parent.resolve())
+            root = roots[0]
             target = (root / normal).resolve()
             if not target.is_relative_to(root) or not target.is_file():
                 return None

@@ -250,6 +250,11 @@ class Store:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
+        # Statement journals (a savepoint's copy of the pages it changes: one per imported
+        # file) in memory: in a temporary file, each savepoint created, wrote and deleted one,
+        # a hundred system calls a document.
+        self._db.execute("PRAGMA temp_store = MEMORY")
+        self._db.execute("PRAGMA cache_size = -16000")
         self._migrate()
 
     def close(self) -> None:

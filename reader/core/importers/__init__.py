@@ -6,6 +6,7 @@ in plain words why the file could not be imported.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,16 +64,21 @@ def read_file(path: Path) -> bytes:
     if path.suffix.lower() == ".epub":
         limit, what = MAX_EPUB_BYTES, "EPUBs"
     try:
-        if path.is_dir():
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
             raise ImportFailed("it is a folder, not a file")
-        size = path.stat().st_size
+        size = status.st_size
         if size > limit:
             raise ImportFailed(
                 f"it is too large ({size / 1_048_576:.1f} MB; "
                 f"Reader imports {what} up to {limit // 1_048_576} MB)"
             )
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            # As much as its size says (a buffer of the limit is mapped and unmapped for each
+            # file); the rest if it grew meanwhile. Size 0: empty, or not a regular file.
+            data = handle.read(size + 1 if size else limit + 1)
+            if size and len(data) > size:
+                data += handle.read(limit - size)
     except FileNotFoundError as exc:
         raise ImportFailed("the file does not exist") from exc
     except PermissionError as exc:
