@@ -22,6 +22,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.filelock import FileLock
 from whoosh.writing import IndexWriter
@@ -104,6 +105,9 @@ class SearchIndex:
         self._lock_path = data_dir / "index.lock"
         self.lock_timeout = lock_timeout
         self._helper: SegmentHelper | None = None  # kept from one batch (and sync) to the next
+        # (index folder, segment id) -> the document ids in that segment: segments never
+        # change, so each is read once; deletions are not subtracted (see _indexed).
+        self._segment_ids: dict[tuple[str, str], frozenset[int]] = {}
 
     def close(self) -> None:
         """Stop the helper process of big batches, if one was started."""
@@ -249,11 +253,8 @@ class SearchIndex:
         writer = self._writer(path, store)
         try:
             # Delete what is indexed of these documents; add those still in the store.
-            if writer.segments:
-                reader = writer.searcher().reader()
-                for doc_id in ids:
-                    if ("id", str(doc_id)) in reader:
-                        writer.delete_by_term("id", str(doc_id))
+            for doc_id in self._indexed(path, writer, ids):
+                writer.delete_by_term("id", str(doc_id))
             rows = store.index_rows(mine)
             for doc_id in mine:
                 row = rows.get(doc_id)
@@ -264,6 +265,28 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+
+    def _indexed(self, path: Path, writer: LeanWriter, ids: list[int]) -> list[int]:
+        """Those of ``ids`` that have a document in the writer's segments (deleted ones too:
+        deleting them again does nothing). A term lookup per id and segment took seconds at
+        100,000 documents; a segment's ids are read once, in one pass over its lexicon."""
+        found: set[int] = set()
+        live: set[tuple[str, str]] = set()
+        for segment in writer.segments:
+            key = (str(path), segment.segment_id())
+            live.add(key)
+            known = self._segment_ids.get(key)
+            if known is None:
+                reader = SegmentReader(writer.storage, writer.schema, segment)
+                try:
+                    known = frozenset(int(term) for term in reader.lexicon("id"))
+                finally:
+                    reader.close()
+                self._segment_ids[key] = known
+            found |= known.intersection(ids)
+        for key in self._segment_ids.keys() - live:  # merged away
+            del self._segment_ids[key]
+        return [doc_id for doc_id in ids if doc_id in found]
 
     def _helper_for(self, pending: int) -> SegmentHelper | None:
         """A helper for this many queued documents, if they are enough and there is a core for

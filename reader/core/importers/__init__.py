@@ -6,6 +6,7 @@ in plain words why the file could not be imported.
 
 from __future__ import annotations
 
+import functools
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,10 +53,12 @@ class Importer:
     extract_many: Callable[[bytes, str, str | None], list[ExtractedDocument]] | None = None
 
 
-def _registry() -> list[Importer]:
+@functools.cache
+def _registry() -> tuple[Importer, ...]:
+    """The importers, plain text last (made once: the imports cost more than sniffing)."""
     from reader.core.importers import epub, html, markdown, mhtml, text
 
-    return [html.IMPORTER, markdown.IMPORTER, mhtml.IMPORTER, epub.IMPORTER, text.IMPORTER]
+    return (html.IMPORTER, markdown.IMPORTER, mhtml.IMPORTER, epub.IMPORTER, text.IMPORTER)
 
 
 def read_file(path: Path) -> bytes:
