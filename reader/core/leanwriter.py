@@ -53,6 +53,11 @@ _FULLWIDTH_CHAR = re.compile("[\uff01-\uff5e]")
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 # MixedTokenizer's word pattern, for text that has no CJK character.
 _LATIN_WORD = re.compile(r"[^\W_]+")
+# ... which in ASCII text are the runs of letters and digits: every other character turned into
+# a space, str.split gives them (a fifth of the instructions of indexing went to the regex).
+_ASCII_NOT_ALNUM = str.maketrans(
+    dict.fromkeys((chr(c) for c in range(128) if not chr(c).isalnum()), " ")
+)
 _TERM_CACHE_LIMIT = 400_000
 _COMPRESS_FROM = 256  # bytes of a postings block
 # zlib level of the larger blocks: 1 compresses about as well as Whoosh's 3 on pickled postings
@@ -144,9 +149,12 @@ def encode_positions(positions: list[int]) -> bytes:
 
 def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], int, list[str]]:
     """Term -> positions of a text without CJK characters, the token count and the raw words."""
-    if _FULLWIDTH_CHAR.search(text):
-        text = text.translate(_FULLWIDTH)
-    words = _LATIN_WORD.findall(text)
+    if text.isascii():
+        words = text.translate(_ASCII_NOT_ALNUM).split()
+    else:
+        if _FULLWIDTH_CHAR.search(text):
+            text = text.translate(_FULLWIDTH)
+        words = _LATIN_WORD.findall(text)
     positions: dict[bytes, list[int]] = {}
     get = positions.get
     for index, term in enumerate((_STEMMED if stemmed else _PLAIN).of(words)):
@@ -334,7 +342,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         length = 0
         spelled: set[str] | None = None
         if kind is not None and isinstance(value, str):
-            if CJK_RUN.search(value) is None:
+            if value.isascii() or CJK_RUN.search(value) is None:
                 positions, length, words = latin_positions(value, kind)
                 if field.separate_spelling():
                     spelled = set(_LOWERED.of(list(set(words))))

@@ -185,3 +185,17 @@ def test_lean_snippets_highlight_like_the_analyzer() -> None:
             assert _highlight(text, frozenset({probe}), fragmenter) == expected
             checked += bool(expected)
     assert checked > 50
+
+
+def test_ascii_words_are_the_regex_words() -> None:
+    """ASCII text is cut with str.translate and split: the same words the regex finds."""
+    import random
+
+    from reader.core.leanwriter import _ASCII_NOT_ALNUM, _LATIN_WORD
+
+    every = "".join(chr(c) for c in range(128))
+    samples = [every, every[::-1], "snake_case x1y2 3.14 e-mail\x1c\x1d\x1e\x1f\x0b\x0c end_"]
+    rng = random.Random(7)
+    samples += ["".join(rng.choice(every) for _ in range(300)) for _ in range(200)]
+    for text in samples:
+        assert text.translate(_ASCII_NOT_ALNUM).split() == _LATIN_WORD.findall(text)
