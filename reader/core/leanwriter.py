@@ -147,10 +147,15 @@ def encode_positions(positions: list[int]) -> bytes:
     return encoded
 
 
-def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], int, list[str]]:
-    """Term -> positions of a text without CJK characters, the token count and the raw words."""
-    if text.isascii():
-        words = text.translate(_ASCII_NOT_ALNUM).split()
+def latin_positions(
+    text: str, stemmed: bool
+) -> tuple[dict[bytes, list[int]], int, list[str], bool]:
+    """Term -> positions of a text without CJK characters, the token count, the words, and
+    whether they are lowercased already (ASCII text is lowered whole: a word's term does not
+    depend on its case, and its spelling is the lowered word)."""
+    lowered = text.isascii()
+    if lowered:
+        words = text.lower().translate(_ASCII_NOT_ALNUM).split()
     else:
         if _FULLWIDTH_CHAR.search(text):
             text = text.translate(_FULLWIDTH)
@@ -163,7 +168,7 @@ def latin_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], i
             positions[term] = [index]
         else:
             found.append(index)
-    return positions, len(words), words
+    return positions, len(words), words, lowered
 
 
 def mixed_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], int, set[str]]:
@@ -343,9 +348,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         spelled: set[str] | None = None
         if kind is not None and isinstance(value, str):
             if value.isascii() or CJK_RUN.search(value) is None:
-                positions, length, words = latin_positions(value, kind)
+                positions, length, words, lowered = latin_positions(value, kind)
                 if field.separate_spelling():
-                    spelled = set(_LOWERED.of(list(set(words))))
+                    spelled = set(words) if lowered else set(_LOWERED.of(list(set(words))))
             else:
                 positions, length, spelled = mixed_positions(value, kind)
             boost = field.format.field_boost

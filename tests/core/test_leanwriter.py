@@ -132,7 +132,7 @@ def test_positions_match_the_analyzer() -> None:
     from reader.core.analysis import text_analyzer
 
     text = "The runner's runs: RUNNING 42 times, Ｆｕｌｌ width, café."
-    positions, count, _words = latin_positions(text, stemmed=True)
+    positions, count, _words, _lowered = latin_positions(text, stemmed=True)
     expected: dict[bytes, list[int]] = {}
     for token in text_analyzer()(text, positions=True, mode="index"):
         expected.setdefault(token.text.encode("utf-8"), []).append(token.pos)
