@@ -254,6 +254,7 @@ class Store:
         # file) in memory: in a temporary file, each savepoint created, wrote and deleted one,
         # a hundred system calls a document.
         self._db.execute("PRAGMA temp_store = MEMORY")
+        # 16 MB of pages (SQLite's default is 2 MB): a batch of imported files changes more.
         self._db.execute("PRAGMA cache_size = -16000")
         self._migrate()
 
