@@ -13,8 +13,10 @@ replaces the three hot paths:
   ``reader.core.analysis`` (tested against Whoosh's own writer, posting by posting).
 - **the pool**: postings are grouped in memory by field and term as they come, so a segment is
   written by sorting its distinct terms, not its postings.
-- **writing**: a term's postings are handed to Whoosh's postings writer a block (128 postings)
-  at a time, with block statistics computed from the lengths kept in memory.
+- **writing**: each field's terms are written by one function (``_write_terms``) that makes
+  the bytes of Whoosh's W3 postings and terms files itself, a block (128 postings) at a time,
+  with block statistics computed from the lengths kept in memory: Whoosh's field and postings
+  writers cost a dozen calls a term, and most terms of a segment have a single posting.
 
 The spelling fields (the unstemmed words, for suggestions and fuzzy search) get one posting per
 word per segment whose weight is the number of documents with the word, where Whoosh writes one
@@ -36,13 +38,15 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from hashlib import md5
 from itertools import compress, repeat
 from pickle import dumps
 from typing import Any, Generic, TypeVar
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.filedb.filetables import md5_hash
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
@@ -487,21 +491,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             terms = self._posts[fieldname]
             lengths = self._lengths.get(fieldname)
             writer.start_field(fieldname, fieldobj)
-            codec = self.codec
-            writer._postwriter = _LeanPostings(
-                writer._postfile,
-                blocklimit=codec._blocklimit,
-                compression=codec._compression,
-                inlinelimit=codec._inlinelimit,
-            )
-            for term in sorted(terms):
-                flat = terms[term]
-                ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
-                writer.start_term(term)
-                _add_postings(writer._postwriter, ids, weights, values, lengths)
-                writer.finish_term()
-                if len(ids) >= DOC_IDS_FROM:
-                    sidecar.add(fieldname, term, ids, weights)
+            _write_terms(writer, fieldobj, terms, lengths, sidecar, fieldname)
             writer.finish_field()
         writer.close()
         sidecar.close()
@@ -538,86 +528,128 @@ class DocIdsWriter:
         self._file.close()
 
 
-class _LeanPostings(W3PostingsWriter):  # type: ignore[misc]
-    """W3PostingsWriter that pickles blocks with protocol 4, leaves small blocks uncompressed
-    (each block says whether it is), and compresses the others at level 1 with a small window.
-
-    Compressing a block of a few bytes costs more than it saves (zlib sets up a stream per
-    call, for most of the terms of a segment). Whoosh meant to skip blocks under 20 bytes but
-    overwrites the decision; this skips blocks under 256 bytes.
-    """
-
-    def _mini_ids(self) -> tuple[int, ...]:
-        ids = self._ids
-        return (ids[0], *map(operator.sub, ids[1:], ids))
-
-    def _mini_weights(self) -> float | tuple[float, ...] | None:
-        weights = self._weights
-        count = len(weights)
-        if weights.count(1.0) == count:
-            return None
-        if weights.count(weights[0]) == count:
-            return float(weights[0])
-        return tuple(weights)
-
-    def _write_block(self, last: bool = False) -> None:
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
-        databytes = dumps(data, _BLOCK_PROTOCOL)
-        comp = _COMPRESSION if len(databytes) >= _COMPRESS_FROM else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp, _WINDOW_BITS)
-        ids = self._ids
-        infobytes = dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                comp,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
-        )
-        blocklength = len(infobytes) + len(databytes)
-        postfile = self._postfile
-        postfile.write_int(-blocklength if last else blocklength)
-        postfile.write(infobytes)
-        postfile.write(databytes)
-        self._blockcount += 1
-        self._new_block()
+_TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each key and value of a hash file
+_BLOCK_LENGTH = struct.Struct("!i")
+_OFFSET_LENGTH = struct.Struct("!qi")  # a term's extent in the postings file
 
 
-def _add_postings(
-    postwriter: Any,
-    ids: list[int],
-    weights: list[float],
-    values: list[bytes],
+def _key_hash(key: bytes) -> int:
+    """``whoosh.filedb.filetables.md5_hash`` (the low 32 bits of the MD5 digest)."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+
+
+def _write_terms(
+    writer: Any,
+    fieldobj: Any,
+    terms: dict[bytes, list[Any]],
     lengths: dict[int, int] | None,
+    sidecar: DocIdsWriter,
+    fieldname: str,
 ) -> None:
-    """Fill W3PostingsWriter's block buffer a block at a time (what add_posting does one by one)."""
-    limit = postwriter._blocklimit
-    count = len(ids)
-    for start in range(0, count, limit):
-        end = start + limit
-        if count > limit:
-            chunk, chunk_weights = ids[start:end], weights[start:end]
-            chunk_values = values[start:end]
-        else:
-            chunk, chunk_weights, chunk_values = ids, weights, values
-        postwriter._ids = array("I", chunk)
-        postwriter._weights = array("f", chunk_weights)
-        postwriter._values = chunk_values if all(chunk_values) else [v for v in chunk_values if v]
-        postwriter._maxweight = max(0, max(chunk_weights))
-        # Every document with a posting in a field has a length there (of at least 1).
-        if lengths is not None:
-            present = list(map(lengths.__getitem__, chunk))
-            postwriter._minlength = min(present)
-            postwriter._maxlength = max(present)
-        else:
-            postwriter._minlength = None
-            postwriter._maxlength = 0
-        if end < count:
-            postwriter._write_block()
+    """Write a field's terms (each a flat [doc number, weight, value, ...] list) to the postings
+    and terms files of ``writer`` (a started W3FieldWriter): the bytes Whoosh's W3 field and
+    postings writers write, term after term, in one function with no per-posting calls.
+
+    Their differences, which Whoosh 2.7 reads as its own: each block is pickled with protocol 4,
+    left uncompressed when it is small (each block says whether it is), and compressed at level
+    1 with a small window otherwise. Compressing a block of a few bytes costs more than it saves
+    (zlib sets up a stream per call, for most of the terms of a segment); Whoosh meant to skip
+    blocks under 20 bytes but overwrites that decision.
+    """
+    postfile = writer._postfile
+    tindex = writer._tindex
+    if tindex.hashfn is not md5_hash:
+        raise RuntimeError("unexpected Whoosh terms file")  # pyproject keeps Whoosh at 2.7
+    buckets = tindex.buckets
+    positions = tindex.index
+    prefix = pack_ushort(writer._fieldid)
+    fixed = fieldobj.format.fixed_value_size()
+    limit = writer._codec._blocklimit
+    offset = postfile.tell()
+    position = tindex.dbfile.tell()
+    lastkey = tindex.lastkey  # the terms of all fields are in order, field after field
+    for term in sorted(terms):
+        flat = terms[term]
+        ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
+        count = len(ids)
+        if count >= DOC_IDS_FROM:
+            sidecar.add(fieldname, term, ids, weights)
+        # W3TermInfo's statistics, gathered block by block as its add_block does
+        total = 0.0
+        top = 0.0
+        shortest: int | None = None
+        longest = 0
+        parts = [WHOOSH3_HEADER_MAGIC]
+        for start in range(0, count, limit):
+            end = start + limit
+            if count > limit:
+                chunk, chunk_weights = ids[start:end], weights[start:end]
+                chunk_values = values[start:end]
+            else:
+                chunk, chunk_weights, chunk_values = ids, weights, values
+            stored = array("f", chunk_weights)  # the weights as the block stores them
+            size = len(chunk)
+            heaviest = max(0, max(chunk_weights))
+            if lengths is not None:
+                present = list(map(lengths.__getitem__, chunk))
+                low: int | None = min(present)
+                high = max(present)
+                if shortest is None or low < shortest:  # type: ignore[operator]
+                    shortest = low
+                if high > longest:
+                    longest = high
+            else:
+                low, high = None, 0
+            total += sum(stored)
+            if heaviest > top:
+                top = heaviest
+            if stored.count(1.0) == size:
+                mini_weights: float | tuple[float, ...] | None = None
+            elif stored.count(stored[0]) == size:
+                mini_weights = float(stored[0])
+            else:
+                mini_weights = tuple(stored)
+            if not all(chunk_values):
+                chunk_values = [v for v in chunk_values if v]
+            if fixed is None or fixed < 0:
+                mini_values: tuple[bytes, ...] | bytes | None = tuple(chunk_values)
+            elif fixed == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(chunk_values)
+            mini_ids = (chunk[0], *map(operator.sub, chunk[1:], chunk))
+            databytes = dumps((mini_ids, mini_weights, mini_values), _BLOCK_PROTOCOL)
+            comp = _COMPRESSION if len(databytes) >= _COMPRESS_FROM else 0
+            if comp:
+                databytes = zlib.compress(databytes, comp, _WINDOW_BITS)
+            info = (size, chunk[-1], heaviest, comp, length_to_byte(low), length_to_byte(high))
+            infobytes = dumps(info, 2)
+            blocklength = len(infobytes) + len(databytes)
+            parts.append(_BLOCK_LENGTH.pack(-blocklength if end >= count else blocklength))
+            parts.append(infobytes)
+            parts.append(databytes)
+        data = b"".join(parts)
+        postfile.write(data)
+        terminfo = _TERMINFO.pack(
+            0,
+            total,
+            count,
+            0 if shortest is None else length_to_byte(shortest),
+            length_to_byte(longest),
+            top,
+            ids[0],
+            ids[-1],
+        ) + _OFFSET_LENGTH.pack(offset, len(data))
+        offset += len(data)
+        # OrderedHashWriter.add
+        key = prefix + term
+        if key <= lastkey:
+            raise ValueError(f"Keys must increase: {lastkey!r}..{key!r}")
+        lastkey = key
+        positions.append(position)
+        tindex.dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(terminfo)) + key + terminfo)
+        found = _key_hash(key)
+        buckets[found & 255].append((found, position))
+        position += 8 + len(key) + len(terminfo)
+    tindex.lastkey = lastkey
