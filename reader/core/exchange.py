@@ -193,7 +193,7 @@ def backup(library: Library, path: Path) -> dict[str, Any]:
             archive.writestr(BACKUP_MANIFEST, json.dumps(manifest, indent=2))
             archive.write(snapshot, DATABASE_NAME)
             for sha in sorted(library.store.original_hashes()):
-                blob = library.blobs.path(sha)
+                blob = library.legacy_originals.path(sha)  # a library from before schema 6
                 if blob.exists():
                     archive.write(blob, f"{ORIGINALS_DIR}/{sha[:2]}/{sha}")
         partial.replace(path)

@@ -1,4 +1,4 @@
-"""The library: one data dir holding the store, the kept originals and the search index.
+"""The library: one data dir holding the store (with the kept originals) and the search index.
 
 This is the API the CLI and the GUI both use. A Library belongs to one thread (it holds an
 SQLite connection); a worker thread opens its own Library on the same data dir.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import collections
-import concurrent.futures
 import contextlib
 import datetime as dt
 import enum
@@ -27,7 +26,7 @@ from urllib.parse import urlsplit
 from whoosh.searching import Searcher
 
 from reader.core import importers, search
-from reader.core.blobs import BlobStore, saving
+from reader.core.blobs import LegacyOriginals, sha256
 from reader.core.errors import (
     DownloadCancelled,
     ImportFailed,
@@ -51,7 +50,7 @@ from reader.core.pool import ExtractionPool, Prepared, Ticket, prepare_file
 from reader.core.store import Store, StoredImage, buckets_from_months
 
 DATABASE_NAME = "library.sqlite3"
-ORIGINALS_DIR = "originals"
+ORIGINALS_DIR = "originals"  # where libraries before schema 6 kept them (see blobs)
 _SEEDED_KEY = "seeded"
 # Imports of this many files are indexed alongside, in a child process (see import_paths).
 INDEX_ALONGSIDE = 500
@@ -175,7 +174,6 @@ class _Pending:
     prepared: Prepared | None = None
     failure: str | None = None
     results: list[tuple[int, bool]] = _field(default_factory=list)
-    kept: bool = False  # a document refers to its original
     batched: float = 0.0  # when it joined a batch to store
 
 
@@ -186,12 +184,11 @@ class Library:
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(data_dir / DATABASE_NAME)
-        self.blobs = BlobStore(data_dir / ORIGINALS_DIR)
+        self.legacy_originals = LegacyOriginals(data_dir / ORIGINALS_DIR)
         self.index = SearchIndex(data_dir, lock_timeout=lock_timeout)
         self.notes = Notes(self.store)
         self._searcher: Searcher | None = None
         self._searcher_build: str | None = None
-        self._writer_pool: concurrent.futures.ThreadPoolExecutor | None = None
 
     @classmethod
     def open(
@@ -220,9 +217,6 @@ class Library:
 
     def close(self) -> None:
         """Release the searcher and the database connection."""
-        if self._writer_pool is not None:
-            self._writer_pool.shutdown(wait=True)
-            self._writer_pool = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -274,35 +268,19 @@ class Library:
         existing = self.store.find_duplicate(digest)
         if existing is not None:
             return [self._revive(existing)]
-        # The original is written (and synced to disk) by another thread while the text is
-        # extracted; a document row that refers to it is written only once it is on disk.
-        writing = self._blob_writer().submit(self.blobs.put_new, data)
-        kept = False
-
-        def keep() -> None:
-            nonlocal kept
-            self._kept(writing)
-            kept = True
-
-        try:
-            extracted = [
-                with_images(doc, load) for doc in importers.extract_all(data, name, encoding)
-            ]
-            return self._add_documents(extracted, len(data), digest, origin, encoding, keep)
-        finally:
-            if not kept:
-                self._forget_blob(writing, digest)
+        extracted = [with_images(doc, load) for doc in importers.extract_all(data, name, encoding)]
+        with self.store.transaction():  # the original with its documents, or nothing
+            return self._add_documents(extracted, digest, data, origin, encoding)
 
     def _add_documents(
         self,
         extracted: list[ExtractedDocument],
-        size: int,
         digest: str,
+        data: bytes,
         origin: str,
         encoding: str | None,
-        keep: Callable[[], None],
     ) -> list[tuple[int, bool]]:
-        """Add a file's documents (``keep()`` first: its original must be on disk)."""
+        """Add a file's documents, and keep its original if one is new (in a transaction)."""
         results: list[tuple[int, bool]] = []
         kept = False
         for doc in extracted:
@@ -312,9 +290,9 @@ class Library:
                 results.append(self._revive(existing))
                 continue
             if not kept:
-                keep()
+                self.store.keep_blob(digest, data)
                 kept = True
-            self._add_extracted(doc, size, digest, text_hash, origin, encoding, results)
+            self._add_extracted(doc, len(data), digest, text_hash, origin, encoding, results)
         return results
 
     def _add_extracted(
@@ -350,35 +328,6 @@ class Library:
             self.store.set_chosen_encoding(doc_id, encoding)
         results.append((doc_id, False))
 
-    def _blob_writer(self) -> concurrent.futures.ThreadPoolExecutor:
-        if self._writer_pool is None:
-            self._writer_pool = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="blob-writer"
-            )
-        return self._writer_pool
-
-    def _kept(self, writing: concurrent.futures.Future[tuple[str, bool]]) -> None:
-        """Wait until the original is on disk; ImportFailed if it could not be saved."""
-        with saving():
-            writing.result()
-
-    def _forget_blob(
-        self, writing: concurrent.futures.Future[tuple[str, bool]], digest: str
-    ) -> None:
-        """The file was not imported: remove the copy written for it (see _discard_copy)."""
-        try:
-            created = writing.result()[1]
-        except OSError:
-            return
-        if created:
-            self._discard_copy(digest)
-
-    def _discard_copy(self, digest: str) -> None:
-        """Remove the copy of a file that was not imported, unless something refers to it (the
-        same bytes imported by another process meanwhile)."""
-        if self.store.find_duplicate(digest) is None and not self.store.has_image(digest):
-            self.blobs.discard(digest)
-
     def import_url(self, url: str, cancel: Cancel | None = None) -> list[tuple[int, bool]]:
         """Download a web page and its images once, then import it like a file (import_data).
 
@@ -396,18 +345,21 @@ class Library:
             encoding=fetch.charset_hint(download),
         )
 
-    def _keep(self, data: bytes) -> str:
-        with saving():
-            return self.blobs.put(data)
-
     def _keep_images(self, doc: ExtractedDocument) -> dict[str, StoredImage]:
-        """Keep a document's images as blobs (before its row is written, like originals)."""
+        """Keep a document's images (in the transaction that writes its rows)."""
         stored: dict[str, StoredImage] = {}
         for ref, data in doc.images.items():
             mime = image_type(data)
             if mime is not None:
-                stored[ref] = StoredImage(self._keep(data), mime, len(data))
+                digest = sha256(data)
+                self.store.keep_blob(digest, data)
+                stored[ref] = StoredImage(digest, mime, len(data))
         return stored
+
+    def _blob(self, digest: str) -> bytes:
+        """The bytes of a kept original or image (FileNotFoundError if it is not kept)."""
+        data = self.store.blob(digest)
+        return self.legacy_originals.get(digest) if data is None else data
 
     def _revive(self, doc_id: int) -> tuple[int, bool]:
         """A file already in the library: bring it back if it was in the trash."""
@@ -463,12 +415,8 @@ class Library:
     ) -> None:
         """Import files in batches, each stored in one transaction (each file in a savepoint of
         it), then reported. From INDEX_ALONGSIDE files on, worker processes read and extract
-        files and keep their originals, up to _AHEAD files ahead of the one being stored."""
-        pool = (
-            ExtractionPool(self.store.path, self.blobs.root)
-            if len(files) >= INDEX_ALONGSIDE
-            else None
-        )
+        files, up to _AHEAD files ahead of the one being stored."""
+        pool = ExtractionPool(self.store.path) if len(files) >= INDEX_ALONGSIDE else None
         ahead: collections.deque[_Pending] = collections.deque()
         batch: list[_Pending] = []
         try:
@@ -495,13 +443,7 @@ class Library:
                 if pending.ticket is not None:
                     pending.ticket.cancel()
             if pool is not None:
-                pool.close()  # waits for the files being prepared
-            # Nothing stays of the files not stored (cancelled, or an error): not their copies.
-            for pending in [*batch, *ahead]:
-                if pending.ticket is not None and not pending.ticket.abandoned():
-                    with contextlib.suppress(Exception):
-                        pending.prepared = pending.ticket.result()
-                self._forget(pending)
+                pool.close()  # waits for the files being prepared (workers write nothing)
 
     def _take(
         self,
@@ -539,7 +481,7 @@ class Library:
                 return ticket.result()
             except BrokenProcessPool:
                 pass  # a worker died (a file crashed a parser): the rest are prepared here
-        return prepare_file(path, self.store, self.blobs)
+        return prepare_file(path, self.store)
 
     def _store_batch(
         self,
@@ -551,35 +493,15 @@ class Library:
         """Store a batch's files in one transaction, then report them (and empty the batch)."""
         if not batch:
             return
-        self._sync_originals(batch)
-        try:
-            with self.store.transaction():
-                for pending in batch:
-                    if pending.failure is None:
-                        self._store_one(pending)
-        except BaseException:
+        with self.store.transaction():
             for pending in batch:
-                pending.kept = False  # rolled back: nothing refers to their originals
-            raise
+                if pending.failure is None:
+                    self._store_one(pending)
         done = list(batch)
         batch.clear()
         for pending in done:
-            self._forget(pending)  # the originals of files that added no document
-        for pending in done:
+            pending.prepared = None  # its bytes and text are stored: not kept in memory too
             self._report(pending, report, progress, total)
-
-    def _sync_originals(self, batch: list[_Pending]) -> None:
-        """Make the originals the worker processes wrote for a batch durable, all at once,
-        before any row refers to them; if that fails, so do the batch's files."""
-        if not any(p.prepared and p.prepared.unsynced for p in batch if p.failure is None):
-            return
-        try:
-            with saving():
-                self.blobs.sync_written()
-        except ImportFailed as exc:
-            for pending in batch:
-                if pending.failure is None:
-                    pending.failure = str(exc)
 
     def _store_one(self, pending: _Pending) -> None:
         try:
@@ -587,7 +509,6 @@ class Library:
                 pending.results = self._store_prepared(pending)
         except ImportFailed as exc:
             pending.failure = str(exc)
-            pending.kept = False  # rolled back: nothing refers to its original
 
     def _store_prepared(self, pending: _Pending) -> list[tuple[int, bool]]:
         prepared = pending.prepared
@@ -597,21 +518,8 @@ class Library:
             return [self._revive(existing)]
         if prepared.documents is None:  # in the library when read, no longer: import it now
             return self.import_file(pending.path)
-
-        def keep() -> None:
-            pending.kept = True  # its original is on disk: prepare_file wrote and synced it
-
         origin = str(pending.path.absolute())
-        return self._add_documents(
-            prepared.documents, prepared.size, prepared.digest, origin, None, keep
-        )
-
-    def _forget(self, pending: _Pending) -> None:
-        """Remove the original written for a file, unless a document refers to it."""
-        prepared = pending.prepared
-        if prepared is not None and prepared.created and not pending.kept:
-            self._discard_copy(prepared.digest)
-        pending.prepared = None
+        return self._add_documents(prepared.documents, prepared.digest, prepared.data, origin, None)
 
     def _report(
         self,
@@ -718,7 +626,7 @@ class Library:
 
     def original(self, doc_id: int) -> bytes:
         """The file's bytes exactly as imported."""
-        return self.blobs.get(self.store.get(doc_id).original_sha256)
+        return self._blob(self.store.get(doc_id).original_sha256)
 
     def document_ids(self, order: str = "date", period: str | None = None) -> list[int]:
         """Ids in list order, optionally of one timeline period ('2020', '2020-10', 'undated')."""
@@ -782,7 +690,7 @@ class Library:
                     f"{doc.format.upper()} documents have no text encoding to choose"
                 )
         chosen = self.store.chosen_encoding(doc_id) if encoding is UNSET else encoding
-        data = self.blobs.get(doc.original_sha256)
+        data = self._blob(doc.original_sha256)
         name = source_name(doc.imported_from)
         try:
             documents = importers.extract_all(data, name, chosen)
@@ -791,19 +699,18 @@ class Library:
                 raise
             raise ImportFailed(f"read as {chosen}, {exc}") from exc
         extracted = next((d for d in documents if d.part == doc.part), documents[0])
-        kept = {
-            ref: self.blobs.get(image.sha256) for ref, image in self.store.images(doc_id).items()
-        }
+        kept = {ref: self._blob(image.sha256) for ref, image in self.store.images(doc_id).items()}
         extracted = with_images(extracted, mapping_loader(kept))
-        self.store.replace_extraction(
-            doc_id,
-            extracted,
-            text_digest(extracted.title + "\n" + extracted.text),
-            images=self._keep_images(extracted),
-        )
-        if encoding is not UNSET:
-            self.store.set_chosen_encoding(doc_id, encoding)
-        self.notes.reanchor(doc_id)
+        with self.store.transaction():  # its images, text, encoding and annotations together
+            self.store.replace_extraction(
+                doc_id,
+                extracted,
+                text_digest(extracted.title + "\n" + extracted.text),
+                images=self._keep_images(extracted),
+            )
+            if encoding is not UNSET:
+                self.store.set_chosen_encoding(doc_id, encoding)
+            self.notes.reanchor(doc_id)
 
     def chosen_encoding(self, doc_id: int) -> str | None:
         """The encoding chosen to read a document in, Python's name for it (None: detected)."""
@@ -820,7 +727,7 @@ class Library:
 
     def image(self, sha256: str) -> bytes:
         """The bytes of a kept image (Document.images gives their addresses)."""
-        return self.blobs.get(sha256)
+        return self._blob(sha256)
 
     def match_spans(self, query: str, doc_id: int) -> list[tuple[int, int]]:
         """Where a search's words occur in a document's clean text (code-point spans)."""

@@ -1,4 +1,4 @@
-"""A big import's files read, extracted and kept in worker processes, so it runs on every core."""
+"""A big import's files read and extracted in worker processes, so it runs on every core."""
 
 from __future__ import annotations
 
@@ -12,54 +12,48 @@ from pathlib import Path
 from typing import Any
 
 from reader.core import importers
-from reader.core.blobs import BlobStore, saving
 from reader.core.errors import ImportFailed
 from reader.core.images import folder_loader, with_images
 from reader.core.models import ExtractedDocument
 from reader.core.store import Store
 
-# Worker processes: one a core (their originals are synced in batches, so they hardly wait on
-# the disk; a third on two cores made the import slower), at most this many: past that,
-# storing the documents is the limit.
+# Worker processes: one a core (a third on two cores made the import slower), at most this
+# many: past that, storing the documents is the limit.
 MAX_WORKERS = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A file ready to be stored: its original is on disk (unless the library has it)."""
+    """A file ready to be stored: its bytes (kept with its documents) and what they hold."""
 
     digest: str  # SHA-256 of its bytes
     size: int
     documents: list[ExtractedDocument] | None  # None: the library had the file when it was read
-    created: bool = False  # its original was written for this import
-    unsynced: bool = False  # ... and not yet synced to disk (see BlobStore.sync_later)
+    data: bytes = b""  # the file (when documents is not None)
 
 
-def prepare_file(path: Path, store: Store, blobs: BlobStore) -> Prepared:
-    """Read a file, extract its documents (with the images a saved page keeps beside it) and keep
-    its original; raises ImportFailed (and then keeps nothing)."""
+def prepare_file(path: Path, store: Store) -> Prepared:
+    """Read a file and extract its documents (with the images a saved page keeps beside it);
+    raises ImportFailed."""
     data = importers.read_file(path)
     digest = hashlib.sha256(data).hexdigest()
     if store.find_duplicate(digest) is not None:
         return Prepared(digest, len(data), None)
     load = folder_loader(path)
     documents = [with_images(doc, load) for doc in importers.extract_all(data, path.name)]
-    with saving():
-        created = blobs.put_new(data)[1]
-    return Prepared(digest, len(data), documents, created, created and blobs.sync_later)
+    return Prepared(digest, len(data), documents, data)
 
 
-_worker: tuple[Store, BlobStore] | None = None
+_worker: Store | None = None
 
 # Files handed to a worker at a time: a task costs about 0.2 ms of pickling and waking
 # processes up on each side, as much as reading and storing a small article.
 CHUNK_FILES = 16
 
 
-def _start_worker(database: Path, originals: Path) -> None:
+def _start_worker(database: Path) -> None:
     global _worker
-    # The library syncs each stored batch's originals at once, before its rows are committed.
-    _worker = Store(database), BlobStore(originals, sync_later=True)
+    _worker = Store(database)
 
 
 def _prepare_in_worker(paths: list[Path]) -> list[Prepared | ImportFailed]:
@@ -67,7 +61,7 @@ def _prepare_in_worker(paths: list[Path]) -> list[Prepared | ImportFailed]:
     outcomes: list[Prepared | ImportFailed] = []
     for path in paths:
         try:
-            outcomes.append(prepare_file(path, *_worker))
+            outcomes.append(prepare_file(path, _worker))
         except ImportFailed as exc:
             outcomes.append(exc)
     return outcomes
@@ -117,13 +111,13 @@ class ExtractionPool:
     """Worker processes (spawned: the GUI process has threads) that prepare files, handed out
     CHUNK_FILES at a time."""
 
-    def __init__(self, database: Path, originals: Path) -> None:
+    def __init__(self, database: Path) -> None:
         count = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
         self._executor = concurrent.futures.ProcessPoolExecutor(
             count,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(database, originals),
+            initargs=(database,),
         )
         self._paths: list[Path] = []
         self._tickets: list[Ticket] = []

@@ -28,7 +28,7 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     CREATE TABLE originals (
-        sha256     TEXT PRIMARY KEY,          -- content address of the kept file in originals/
+        sha256     TEXT PRIMARY KEY,          -- content address of the kept file (blobs)
         size       INTEGER NOT NULL,
         stored_at  TEXT NOT NULL
     );
@@ -179,6 +179,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (doc_id, ref)
     );
     CREATE INDEX images_by_sha ON images(sha256);
+    """,
+    """
+    -- The bytes of kept originals and images by SHA-256, written in the transaction of the rows
+    -- that refer to them (a file each under originals/ before: a hundred times slower to write
+    -- than a row; those files are still read).
+    CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        data   BLOB NOT NULL
+    );
     """,
 )
 # Migrations that rebuild a table others refer to: run with foreign keys off (a DROP TABLE
@@ -652,6 +661,16 @@ class Store:
                     notes=row["notes"] or "",
                 )
         return out
+
+    def keep_blob(self, sha256: str, data: bytes) -> None:
+        """Keep the bytes of an original or image (once; in the caller's transaction, if any)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO blobs(sha256, data) VALUES (?, ?)", (sha256, data))
+
+    def blob(self, sha256: str) -> bytes | None:
+        """The kept bytes with this digest, if the database has them."""
+        row = self._db.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def has_image(self, sha256: str) -> bool:
         """True if a document's image is kept under this digest."""

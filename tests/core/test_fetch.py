@@ -40,7 +40,7 @@ def failure(url: str, **options: float) -> str:
 
 def snapshot(library: Library) -> tuple[list[int], list[str]]:
     """What a failed import must leave as it was: documents and kept files."""
-    kept = sorted(p.name for p in library.blobs.root.rglob("*") if p.is_file())
+    kept = sorted(row[0] for row in library.store.rows("SELECT sha256 FROM blobs"))
     return library.document_ids("imported"), kept
 
 

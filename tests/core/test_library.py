@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import signal
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from reader.core.blobs import BlobStore, can_sync_together
+from reader.core.blobs import sha256
 from reader.core.errors import ImportFailed
 from reader.core.index import INDEX_VERSION
 from reader.core.library import Library
@@ -28,9 +27,13 @@ CHINESE = (
 )
 
 
-def _snapshot(library: Library) -> tuple[int, int, list[Path]]:
-    blobs = sorted(library.blobs.root.rglob("*"))
-    return library.store.count(), library.store.pending_count(), blobs
+def _kept(library: Library) -> list[str]:
+    """The digests of the kept originals and images."""
+    return sorted(row[0] for row in library.store.rows("SELECT sha256 FROM blobs"))
+
+
+def _snapshot(library: Library) -> tuple[int, int, list[str]]:
+    return library.store.count(), library.store.pending_count(), _kept(library)
 
 
 def test_empty_data_dir_gets_the_seeds_once(data_dir):
@@ -51,8 +54,8 @@ def test_no_seed_leaves_the_library_empty(data_dir):
 def test_layout_of_the_data_dir(library, data_dir):
     assert (data_dir / "library.sqlite3").is_file()
     assert (data_dir / f"index-v{INDEX_VERSION}").is_dir()
-    kept = [p for p in (data_dir / "originals").rglob("*") if p.is_file()]
-    assert len(kept) == 5
+    assert len(_kept(library)) == 5  # the originals are in the database
+    assert not (data_dir / "originals").exists()  # (files there before schema 6)
 
 
 def test_the_original_is_kept_even_when_the_file_goes(empty_library, tmp_path):
@@ -116,10 +119,10 @@ def test_bad_files_fail_clearly_and_the_rest_of_the_batch_imports(empty_library,
         "missing.txt": "the file does not exist",
     }
     assert len(report.imported) == 4  # two articles, GBK and Latin-1
-    count, pending, blobs = _snapshot(empty_library)
+    count, pending, kept = _snapshot(empty_library)
     assert count == before[0] + 4
     assert pending == 0
-    assert len(blobs) - len(before[2]) <= 8  # 4 files + at most 4 new fan-out folders
+    assert len(kept) - len(before[2]) == 4  # the originals of the 4 articles, no other
     gbk = empty_library.document(report.imported[2])
     assert gbk.title == "两国领导人互致贺电" and gbk.encoding == "gb18030"
     latin = empty_library.document(report.imported[3])
@@ -132,11 +135,11 @@ def test_a_failing_file_leaves_the_library_exactly_as_it_was(library, tmp_path):
     bad.write_bytes(b"\x00\x01\x02" * 100)
     db = library.data_dir / "library.sqlite3"
     dump_before = "\n".join(sqlite3.connect(db).iterdump())
-    blobs_before = sorted(library.blobs.root.rglob("*"))
+    files_before = sorted(library.data_dir.rglob("*"))
     report = library.import_paths([bad])
     assert [f.reason for f in report.failures] == ["it looks like binary data, not text"]
-    assert "\n".join(sqlite3.connect(db).iterdump()) == dump_before
-    assert sorted(library.blobs.root.rglob("*")) == blobs_before
+    assert "\n".join(sqlite3.connect(db).iterdump()) == dump_before  # kept originals included
+    assert sorted(library.data_dir.rglob("*")) == files_before
 
 
 def test_read_state_and_position_survive_a_restart(data_dir):
@@ -234,7 +237,8 @@ def test_a_killed_import_leaves_a_consistent_library_and_a_rerun_completes_it(
         assert library.index_problem() is None
         assert library.index.doc_count() == stored
         for doc in library.documents():
-            assert library.blobs.path(library.document(doc.id).original_sha256).is_file()
+            original = library.original(doc.id)
+            assert sha256(original) == library.document(doc.id).original_sha256
         report = library.import_paths([folder])
         assert len(report.imported) + len(report.duplicates) == 150
         assert not report.failures
@@ -309,7 +313,7 @@ def test_an_import_that_fails_midway_stops_its_index_process(data_dir, tmp_path,
         assert library.index_problem() is None  # consistent: indexed or still queued
         library.sync_index()
         assert library.search('"article number"').total == stored
-        kept = [p for p in library.blobs.root.rglob("*") if p.is_file()]
+        kept = _kept(library)
         assert len(kept) == stored
 
 
@@ -343,7 +347,7 @@ def test_a_big_import_with_bad_files_and_copies_imports_the_rest(data_dir, tmp_p
         assert len(outcomes) == 33  # every file reported, once
         assert library.search('"article number"').total == 30
         # One kept original per document: none for the failures and the copy.
-        kept = [p for p in library.blobs.root.rglob("*") if p.is_file()]
+        kept = _kept(library)
         assert len(kept) == 30
 
 
@@ -374,40 +378,16 @@ def test_a_cancelled_big_import_keeps_what_it_stored_and_nothing_else(
         stored = library.store.count()
         assert stored == len(report.imported) == len(reported) < 60
         # Files read ahead but not stored left no copy behind.
-        kept = [p for p in library.blobs.root.rglob("*") if p.is_file()]
+        kept = _kept(library)
         assert len(kept) == stored
         assert library.index_problem() is None
-
-
-@pytest.mark.skipif(not can_sync_together(), reason="originals are synced one by one here")
-def test_a_batch_whose_originals_cannot_be_synced_fails_and_keeps_nothing(
-    data_dir, tmp_path, monkeypatch
-):
-    _big_import(monkeypatch)
-    write_articles(tmp_path / "new", 12)
-
-    def failing_sync(self: BlobStore) -> None:
-        raise OSError(errno.EIO, os.strerror(errno.EIO))
-
-    with Library.open(data_dir, seed=False) as library:
-        before = _snapshot(library)
-        monkeypatch.setattr(BlobStore, "sync_written", failing_sync)
-        report = library.import_paths([tmp_path / "new"])
-        assert report.imported == [] and len(report.failures) == 12
-        assert {f.reason for f in report.failures} == {
-            f"the copy of it could not be saved ({os.strerror(errno.EIO)})"
-        }
-        assert _snapshot(library) == before
-        monkeypatch.undo()
-        _big_import(monkeypatch)
-        assert len(library.import_paths([tmp_path / "new"]).imported) == 12
 
 
 def test_files_of_a_dead_worker_are_prepared_here(library, tmp_path):
     from reader.core.pool import ExtractionPool
 
     paths = write_articles(tmp_path, 3)
-    pool = ExtractionPool(library.store.path, library.blobs.root)
+    pool = ExtractionPool(library.store.path)
     try:
         pool.submit(paths[0]).result()  # the workers are up
         for process in list(pool._executor._processes.values()):
@@ -426,7 +406,7 @@ def test_files_go_to_the_workers_in_chunks_and_come_back_in_order(library, tmp_p
 
     paths = write_articles(tmp_path, CHUNK_FILES + 3)
     (tmp_path / "empty.txt").write_bytes(b"")
-    pool = ExtractionPool(library.store.path, library.blobs.root)
+    pool = ExtractionPool(library.store.path)
     try:
         tickets = [pool.submit(path) for path in [*paths, tmp_path / "empty.txt"]]
         dropped = pool.submit(paths[0])
@@ -465,3 +445,44 @@ def test_a_big_batch_is_indexed_in_two_processes_with_the_same_results(
         library.delete([split.hits[0].id])
         library.sync_index()
         assert library.search("article").total == 59
+
+
+def test_a_library_from_before_schema_6_still_reads_its_originals_as_files(tmp_path):
+    """Before schema 6 the originals and images were files under originals/: they still serve
+    the original, the images, extracting again and backups; what is new goes to the database."""
+    from reader.core import exchange
+    from tests.core.test_html import PNG, STRUCTURED
+
+    folder = tmp_path / "saved"
+    (folder / "page_files").mkdir(parents=True)
+    (folder / "page_files" / "bridge.png").write_bytes(PNG)
+    page = folder / "bridges.html"
+    page.write_text(STRUCTURED, encoding="utf-8")
+    data_dir = tmp_path / "data"
+    with Library.open(data_dir, seed=False) as library:
+        (doc_id,) = library.import_paths([page]).imported
+    # The library as an older Reader left it: the kept bytes in files, not in rows.
+    db = sqlite3.connect(data_dir / "library.sqlite3")
+    for digest, data in db.execute("SELECT sha256, data FROM blobs").fetchall():
+        (data_dir / "originals" / digest[:2]).mkdir(parents=True, exist_ok=True)
+        (data_dir / "originals" / digest[:2] / digest).write_bytes(data)
+    with db:
+        db.execute("DELETE FROM blobs")
+    db.close()
+
+    with Library.open(data_dir, seed=False) as library:
+        image = library.document(doc_id).images["page_files/bridge.png"]
+        assert library.original(doc_id) == page.read_bytes()
+        assert library.image(image) == PNG
+        (folder / "page_files" / "bridge.png").unlink()
+        library.reextract(doc_id)  # from the kept files
+        assert library.image(library.document(doc_id).images["page_files/bridge.png"]) == PNG
+        archive = tmp_path / "backup.zip"
+        exchange.backup(library, archive)
+        new = library.import_paths(write_articles(tmp_path / "new", 1)).imported
+        assert len(_kept(library)) == 2  # the new article's original, and the image kept again
+    exchange.restore(archive, tmp_path / "restored")
+    with Library.open(tmp_path / "restored", seed=False) as restored:
+        assert restored.original(doc_id) == page.read_bytes()
+        assert restored.image(image) == PNG
+        assert new[0] not in restored.document_ids()
