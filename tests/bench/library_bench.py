@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from corpus import AUTHORS, PEOPLE, VOCABULARY, article, generate, read_manifest
 
-from reader.core.library import DATABASE_NAME, ORIGINALS_DIR, Library
+from reader.core.library import DATABASE_NAME, Library
 from reader.core.models import DocumentSummary
 
 T = TypeVar("T")
@@ -151,6 +151,12 @@ def pad(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal columns (wide CJK characters take two)."""
     columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
     return text + " " * max(0, width - columns)
+
+
+def kept_bytes(database: Path) -> int:
+    """Bytes of the kept originals and images in the library database (schema 6 on)."""
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        return int(db.execute("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM blobs").fetchone()[0])
 
 
 def tree_size(path: Path) -> int:
@@ -340,8 +346,8 @@ def import_and_index(data_dir: Path, corpus_dir: Path) -> None:
             ("index on disk", megabytes(tree_size(index_path))),
             ("index on disk, peak while indexing", megabytes(watch.peak_size)),
             ("index segments", str(len(list(index_path.glob("*.trm"))))),
-            ("database (with WAL)", megabytes(database)),
-            ("kept originals", megabytes(tree_size(data_dir / ORIGINALS_DIR))),
+            ("database (with WAL and the originals)", megabytes(database)),
+            ("of it kept originals", megabytes(kept_bytes(data_dir / DATABASE_NAME))),
         ]
     )
     for failure in report.failures[:5]:
