@@ -39,7 +39,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from hashlib import md5
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from pickle import dumps
 from typing import Any, Generic, TypeVar
 
@@ -127,28 +127,68 @@ _Posting = tuple[bytes, int, float, bytes]
 # Postings of recurring values of the other fields, by (field name, value).
 _GENERIC: dict[tuple[str, Any], list[_Posting]] = {}
 _GENERIC_LIMIT = 100_000
+# Column values of the other fields, by (field name, value).
+_COLUMN_VALUES: dict[tuple[str, Any], Any] = {}
 
 _STEMMED = _Terms(_stemmed_term)
 _PLAIN = _Terms(_plain_term)
 _LOWERED = _Terms(str.lower)
-_ONE_POSITION: dict[int, bytes] = {}
+# Positions.encode of a term's positions is pack_uint(count) + dumps(deltas, 2). Most lists are
+# short, and setting up a pickler costs more than pickling them: their bytes are put together
+# from these tables, which cover positions below len(_ONE_AT) (grown by _cover, up to
+# _TABLES_LIMIT). Protocol 2 writes a list of 2 to 1000 items as PROTO 2, EMPTY_LIST, BINPUT 0,
+# MARK, the items, APPENDS, STOP (one item: the item then APPEND), an int below 65536 as
+# BININT1 or BININT2.
+_TABLES_LIMIT = 1 << 16
+_ONE_AT: list[bytes] = []  # position -> the encoding of [position]
+_INT_CODES: list[bytes] = []  # int -> its pickle opcode and argument
+_SHORT = 9  # lists up to this long are put together item by item, longer ones pickled
+_LIST_HEADS: list[bytes] = [pack_uint(count) + b"\x80\x02]q\x00(" for count in range(_SHORT + 1)]
+_LIST_END = b"e."
 
 
-def _one_position(pos: int) -> bytes:
-    found: bytes = pack_uint(1) + dumps([pos], 2)
-    _ONE_POSITION[pos] = found
-    return found
+def _cover(count: int) -> bool:
+    """Whether the tables cover positions below ``count`` (growing them if need be)."""
+    have = len(_ONE_AT)
+    if count <= have:
+        return True
+    if count > _TABLES_LIMIT:
+        return False
+    count = max(count, 2 * have, 1024)
+    _INT_CODES.extend(dumps(value, 2)[2:-1] for value in range(have, count))
+    _ONE_AT.extend(pack_uint(1) + dumps([pos], 2) for pos in range(have, count))
+    return True
 
 
 def encode_positions(positions: list[int]) -> bytes:
-    """``whoosh.formats.Positions.encode``, with the one-position case cached."""
-    if len(positions) == 1:
-        pos = positions[0]
-        return _ONE_POSITION.get(pos) or _one_position(pos)
+    """``whoosh.formats.Positions.encode`` of a term's positions (ascending, at least one)."""
+    count = len(positions)
+    if count <= _SHORT and positions[-1] < len(_ONE_AT):
+        codes = _INT_CODES
+        if count == 1:
+            return _ONE_AT[positions[0]]
+        if count == 2:
+            first, second = positions
+            return _LIST_HEADS[2] + codes[first] + codes[second - first] + _LIST_END
+        previous = positions[0]
+        parts = [_LIST_HEADS[count], codes[previous]]
+        for pos in positions[1:]:
+            parts.append(codes[pos - previous])
+            previous = pos
+        parts.append(_LIST_END)
+        return b"".join(parts)
     deltas = [positions[0]]
     deltas.extend(map(operator.sub, positions[1:], positions))
-    encoded: bytes = pack_uint(len(deltas)) + dumps(deltas, 2)
+    encoded: bytes = pack_uint(count) + dumps(deltas, 2)
     return encoded
+
+
+def _halfwidth(text: str) -> str:
+    """``text.translate(_FULLWIDTH)``: str.translate looks every character of a non-ASCII text
+    up in the dict, while the few full-width characters a text has are replaced a pass each."""
+    for char in set(_FULLWIDTH_CHAR.findall(text)):
+        text = text.replace(char, chr(ord(char) - 0xFEE0))
+    return text
 
 
 def latin_positions(
@@ -161,9 +201,7 @@ def latin_positions(
     if lowered:
         words = text.lower().translate(_ASCII_NOT_ALNUM).split()
     else:
-        if _FULLWIDTH_CHAR.search(text):
-            text = text.translate(_FULLWIDTH)
-        words = _LATIN_WORD.findall(text)
+        words = _LATIN_WORD.findall(_halfwidth(text))
     positions: dict[bytes, list[int]] = {}
     get = positions.get
     for index, term in enumerate((_STEMMED if stemmed else _PLAIN).of(words)):
@@ -179,32 +217,45 @@ def mixed_positions(text: str, stemmed: bool) -> tuple[dict[bytes, list[int]], i
     """Term -> positions of any text (CJK included), the token count and the spelling words:
     the tokens MixedTokenizer gives in index mode (a CJK run's bigrams, then its last character
     at the last bigram's position), stemmed or not, and unstemmed for spelling."""
-    if _FULLWIDTH_CHAR.search(text):
-        text = text.translate(_FULLWIDTH)
-    terms = _STEMMED if stemmed else _PLAIN
-    get, fill = terms.cache.get, terms.fill
-    positions: dict[bytes, list[int]] = {}
-    spelled: set[str] = set()
-    pos = count = 0
-    for match in _MIXED_TOKEN.finditer(text):
-        run = match.group()
-        if match.lastgroup == "cjk":
-            if len(run) == 1:
-                pieces = [(run, pos)]
-            else:
-                pieces = [(run[i : i + 2], pos + i) for i in range(len(run) - 1)]
-                pieces.append((run[-1], pos + len(run) - 2))
-            for piece, at in pieces:
-                spelled.add(piece)
-                positions.setdefault(piece.encode("utf-8"), []).append(at)
-            count += len(pieces)
-            pos += max(1, len(run) - 1)
-        else:
-            spelled.add(run.lower())
-            positions.setdefault(get(run) or fill(run), []).append(pos)
-            count += 1
+    text = _halfwidth(text)
+    # The CJK tokens and the words, each with their positions, are gathered run by run (the
+    # bigrams of a run made at C level); their terms never coincide (a word has no CJK
+    # character), so each gets its positions in order from its own list.
+    pieces: list[str] = []
+    piece_at: list[int] = []
+    words: list[str] = []
+    word_at: list[int] = []
+    pos = 0
+    for cjk, word in _MIXED_TOKEN.findall(text):
+        if word:
+            words.append(word)
+            word_at.append(pos)
             pos += 1
-    return positions, count, spelled
+        elif len(cjk) == 1:
+            pieces.append(cjk)
+            piece_at.append(pos)
+            pos += 1
+        else:
+            last = len(cjk) - 1
+            pieces += map(operator.add, cjk[:-1], cjk[1:])
+            pieces.append(cjk[-1])
+            piece_at += range(pos, pos + last)
+            piece_at.append(pos + last - 1)
+            pos += last
+    positions: dict[bytes, list[int]] = {}
+    get = positions.get
+    for at, term in chain(
+        zip(piece_at, map(str.encode, pieces), strict=True),
+        zip(word_at, (_STEMMED if stemmed else _PLAIN).of(words), strict=True),
+    ):
+        found = get(term)
+        if found is None:
+            positions[term] = [at]
+        else:
+            found.append(at)
+    spelled = set(pieces)
+    spelled.update(_LOWERED.of(words))
+    return positions, len(pieces) + len(words), spelled
 
 
 def text_matches(
@@ -336,7 +387,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
-                    perdoc.add_column_value(name, column, field.to_column_value(value))
+                    perdoc.add_column_value(name, column, self._column_value(name, field, value))
         except Exception:
             perdoc.cancel_doc()
             raise
@@ -347,7 +398,6 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
     def _index_field(self, name: str, field: Any, value: Any, docnum: int) -> int:
         """Pool the postings of one field of one document; its length (0 if not scorable)."""
         kind = self._kinds.get(name)
-        post = self._post
         length = 0
         spelled: set[str] | None = None
         if kind is not None and isinstance(value, str):
@@ -361,22 +411,38 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             terms = self._posts.get(name)
             if terms is None:
                 terms = self._posts[name] = {}
-            one, one_fill = _ONE_POSITION.get, _one_position
             get = terms.get
-            for term, found in positions.items():
-                if len(found) == 1:
-                    posting = (docnum, boost, one(found[0]) or one_fill(found[0]))
-                else:
+            if _cover(length):
+                one = _ONE_AT
+                for term, found in positions.items():
+                    entry = get(term)
+                    if entry is None:
+                        terms[term] = [docnum, len(found) * boost, encode_positions(found)]
+                    elif len(found) == 1:  # most (term, document) pairs
+                        entry += docnum, boost, one[found[0]]
+                    else:
+                        entry += docnum, len(found) * boost, encode_positions(found)
+            else:  # a text too long for the tables
+                for term, found in positions.items():
                     posting = (docnum, len(found) * boost, encode_positions(found))
-                entry = get(term)
-                if entry is None:
-                    terms[term] = list(posting)
-                else:
-                    entry.extend(posting)
+                    entry = get(term)
+                    if entry is None:
+                        terms[term] = list(posting)
+                    else:
+                        entry += posting
         else:
-            for term, freq, weight, encoded in self._generic_postings(name, field, value):
-                length += freq
-                post(name, term, docnum, weight, encoded)
+            postings = self._generic_postings(name, field, value)
+            if postings:
+                terms = self._posts.get(name)
+                if terms is None:  # made at the first posting (a field with none has no terms)
+                    terms = self._posts[name] = {}
+                for term, freq, weight, encoded in postings:
+                    length += freq
+                    entry = terms.get(term)
+                    if entry is None:
+                        terms[term] = [docnum, weight, encoded]
+                    else:
+                        entry += docnum, weight, encoded
         if field.separate_spelling():
             if spelled is None:
                 spelled = set(field.spellable_words(value))
@@ -392,17 +458,30 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         lengths[docnum] = _quantized(length)
         return length
 
-    def _generic_postings(self, name: str, field: Any, value: Any) -> Iterable[_Posting]:
+    def _generic_postings(self, name: str, field: Any, value: Any) -> list[_Posting]:
         """Whoosh's own postings of a field that is not Reader text; those of the values that
         recur (dates, months, sources, bylines: not the unique ids) come from a cache."""
         if field.unique:
-            return field.index(value)  # type: ignore[no-any-return]
+            return list(field.index(value))
         key = (name, value)
         found = _GENERIC.get(key)
         if found is None:
             if len(_GENERIC) >= _GENERIC_LIMIT:
                 _GENERIC.clear()
             found = _GENERIC[key] = list(field.index(value))
+        return found
+
+    def _column_value(self, name: str, field: Any, value: Any) -> Any:
+        """``field.to_column_value(value)``, cached for the values that recur (a DATETIME's
+        costs a dozen Python calls, an import statement among them)."""
+        if field.unique:
+            return field.to_column_value(value)
+        key = (name, value)
+        found = _COLUMN_VALUES.get(key, _COLUMN_VALUES)
+        if found is _COLUMN_VALUES:
+            if len(_COLUMN_VALUES) >= _GENERIC_LIMIT:
+                _COLUMN_VALUES.clear()
+            found = _COLUMN_VALUES[key] = field.to_column_value(value)
         return found
 
     # -- merging ------------------------------------------------------------------------------

@@ -199,3 +199,22 @@ def test_ascii_words_are_the_regex_words() -> None:
     samples += ["".join(rng.choice(every) for _ in range(300)) for _ in range(200)]
     for text in samples:
         assert text.translate(_ASCII_NOT_ALNUM).split() == _LATIN_WORD.findall(text)
+
+
+def test_positions_are_encoded_as_whoosh_encodes_them() -> None:
+    """encode_positions puts short lists' bytes together from tables: the bytes of Whoosh's
+    Positions format (the count, then the pickled deltas), for every length and size of int."""
+    import itertools
+    import random
+    from pickle import dumps
+
+    from whoosh.system import pack_uint
+
+    rng = random.Random(7)
+    cases = [[0], [5], [255], [256], [65535], [65536], [2**31], [0, 1], [3, 300, 70000]]
+    for count in (*range(1, 14), 999, 1000, 1001, 1500):
+        for top in (200, 60000, 200000):
+            cases.append(sorted(rng.sample(range(top), min(count, top))))
+    for positions in cases:
+        deltas = [positions[0], *(b - a for a, b in itertools.pairwise(positions))]
+        assert encode_positions(positions) == pack_uint(len(deltas)) + dumps(deltas, 2), positions
