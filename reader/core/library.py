@@ -61,7 +61,9 @@ TEXT_FORMATS = frozenset({"text", "markdown", "html", "mhtml"})
 # reading and extracting up to _AHEAD files ahead of the one being stored.
 _BATCH_FILES = 256
 _BATCH_SECONDS = 0.2
-_AHEAD = 128  # eight chunks of the worker processes (pool.CHUNK_FILES)
+# 32 chunks of the worker processes (pool.CHUNK_FILES): while a batch is stored the workers keep
+# busy (at 128 they ran dry, and 100,000 files were listed at 855-887/s instead of 1,048-1,062).
+_AHEAD = 512
 
 
 class _Unset(enum.Enum):
