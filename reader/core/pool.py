@@ -27,7 +27,6 @@ class Prepared:
     """A file ready to be stored: its bytes (kept with its documents) and what they hold."""
 
     digest: str  # SHA-256 of its bytes
-    size: int
     documents: list[ExtractedDocument] | None  # None: the library had the file when it was read
     data: bytes = b""  # the file (when documents is not None)
 
@@ -38,10 +37,10 @@ def prepare_file(path: Path, store: Store) -> Prepared:
     data = importers.read_file(path)
     digest = hashlib.sha256(data).hexdigest()
     if store.find_duplicate(digest) is not None:
-        return Prepared(digest, len(data), None)
+        return Prepared(digest, None)
     load = folder_loader(path)
     documents = [with_images(doc, load) for doc in importers.extract_all(data, path.name)]
-    return Prepared(digest, len(data), documents, data)
+    return Prepared(digest, documents, data)
 
 
 _worker: Store | None = None

@@ -672,11 +672,6 @@ class Store:
         row = self._db.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def has_image(self, sha256: str) -> bool:
-        """True if a document's image is kept under this digest."""
-        row = self._db.execute("SELECT 1 FROM images WHERE sha256 = ? LIMIT 1", (sha256,))
-        return row.fetchone() is not None
-
     def original_hashes(self) -> set[str]:
         """Hashes of every kept blob: original files and the images of documents."""
         return {
