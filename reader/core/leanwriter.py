@@ -37,7 +37,7 @@ import struct
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from hashlib import md5
 from itertools import chain, compress, repeat
 from pickle import dumps
@@ -283,8 +283,8 @@ def text_matches(
                 found[word] = term
         if not found:
             return [], []
-        spans = [m.span() for m in _LATIN_WORD.finditer(text)]
-        terms: list[bytes | None] = [found.get(word) for word in words]
+        spans = list(map(re.Match.span, _LATIN_WORD.finditer(text)))
+        terms: list[bytes | None] = list(map(found.get, words))
     else:
         spans, terms = [], []
         for match in _MIXED_TOKEN.finditer(text):
@@ -302,24 +302,26 @@ def text_matches(
                 term = get(run) or fill(run)
                 spans.append(match.span())
                 terms.append(term if term in matches else None)
-    hits = [i for i, term in enumerate(terms) if term is not None]
+    hits = list(compress(range(len(terms)), map(operator.is_not, terms, repeat(None))))
     if not hits:
         return [], []
-    keep: Sequence[int]
     if before <= 0 and after <= 0:
-        keep = range(len(spans))
-    else:
-        starts = [span[0] for span in spans]
-        ranges: list[list[int]] = []  # token index ranges [first, last + 1)
-        for i in hits:
-            first = bisect.bisect_left(starts, spans[i][0] - before)
-            last = bisect.bisect_right(starts, spans[i][1] + after)
-            if ranges and first <= ranges[-1][1]:
-                ranges[-1][1] = max(ranges[-1][1], last)
-            else:
-                ranges.append([first, last])
-        keep = [i for first, last in ranges for i in range(first, last)]
-    return [spans[i] for i in keep], [terms[i] for i in keep]
+        return spans, terms
+    starts = list(map(operator.itemgetter(0), spans))
+    ranges: list[list[int]] = []  # token index ranges [first, last + 1)
+    for i in hits:
+        first = bisect.bisect_left(starts, spans[i][0] - before)
+        last = bisect.bisect_right(starts, spans[i][1] + after)
+        if ranges and first <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], last)
+        else:
+            ranges.append([first, last])
+    kept_spans: list[tuple[int, int]] = []
+    kept_terms: list[bytes | None] = []
+    for first, last in ranges:
+        kept_spans += spans[first:last]
+        kept_terms += terms[first:last]
+    return kept_spans, kept_terms
 
 
 def _quantized(length: int) -> int:

@@ -12,8 +12,7 @@ import collections
 import datetime as dt
 import html
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from whoosh import qparser, query
 from whoosh.analysis import Token
@@ -443,23 +442,18 @@ def run(
         raise QueryError(f"Unknown order {order!r}: use relevance or date.")
     q = parse(text, searcher.schema, searcher.reader())
     within_filter = _within_filter(within)
-    within_docs = (
-        docsets.matching_docs(searcher, within_filter) if within_filter is not None else None
-    )
     # Every match (fast, see docsets): for the total, the timeline's counts and the order.
-    scored = docsets.scores(searcher, q) if order != "date" else None
-    matched = set(scored) if scored is not None else docsets.matching_docs(searcher, q)
-    if within_docs is not None:
-        matched &= within_docs
-    by_month = _month_counts(searcher, matched)
+    scored = docsets.scored(searcher, q) if order != "date" else None
+    matched = scored.mask if scored is not None else docsets.matching(searcher, q)
+    if within_filter is not None:
+        matched = matched & docsets.matching(searcher, within_filter)
+    by_month = docsets.month_counts(searcher, matched)
     ranked: list[tuple[int, float]]  # (document number, score)
     if order == "date":
         # Newest first as Whoosh sorts the date column (its key as the score, as before).
         ranked = docsets.newest(searcher, matched, max(0, limit))
     elif scored is not None:
-        if within_docs is not None:
-            scored = {doc: scored[doc] for doc in matched}
-        ranked = docsets.best(scored, max(0, limit))
+        ranked = docsets.best(scored, matched, max(0, limit))
     else:  # a query shape docsets does not score: Whoosh ranks it
         kwargs: dict[str, object] = {"limit": max(1, limit), "optimize": False}
         if within_filter is not None:
@@ -492,7 +486,7 @@ def run(
         by_year[year] = by_year.get(year, 0) + count
     return SearchResult(
         query=text,
-        total=len(matched),
+        total=int(matched.sum()),
         hits=hits,
         suggestion=_suggest(searcher, text),
         by_year=_ordered(by_year),
@@ -522,17 +516,6 @@ def _existing_terms(reader: IndexReader, q: query.Query) -> set[tuple[str, bytes
             if (fieldname, btext) in reader:
                 found.add((fieldname, btext))
     return found
-
-
-def _month_counts(searcher: Searcher, docnums: Iterable[int]) -> dict[str, int]:
-    """Matches per month ('2020-10' or 'undated') from the month column."""
-    months = docsets.column(searcher, "month")
-    counts = Counter(map(months.__getitem__, docnums))
-    return {_text(month): count for month, count in counts.items() if month is not None}
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def _ordered(counts: dict[str, int]) -> dict[str, int]:
