@@ -8,8 +8,9 @@ sources, 5% Chinese) into the corpus dir and reused. Each system runs in a fresh
 its own (so that its peak memory is its own) on a fresh work dir:
 
 - reader: ``Library.import_paths(folder)``, Reader's real path: documents are in the list once
-  stored (visible: when the last one is), a child process indexes them alongside, and the call
-  returns when all are searchable; queries through ``Library.search(q, limit=20)``.
+  stored (visible: when the last one is), a child process indexes them (once the import is
+  done, or alongside a slow one), and the call returns when all are searchable; queries
+  through ``Library.search(q, limit=20)``.
 - whoosh: ``index.create_in`` with StemmingAnalyzer on stored title and body, KEYWORD source,
   sortable DATETIME date; the default ``ix.writer()`` and one commit at the end; queries with a
   MultifieldParser on title and body, ``hit.highlights("body")`` and ``len(results)``.
@@ -269,7 +270,7 @@ class ReaderSystem:
 
         with self.library_class.open(self.data_dir, seed=False) as library:
             # The real path: documents are listed as soon as stored, a child process indexes
-            # them alongside, import_paths returns when all are searchable.
+            # them, import_paths returns when all are searchable.
             start = index_progress.start = time.perf_counter()
             report = library.import_paths([corpus_dir], stored, index_progress=indexed)
             searchable = time.perf_counter()

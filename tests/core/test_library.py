@@ -290,6 +290,25 @@ def test_a_big_import_is_indexed_alongside_by_a_child_process(data_dir, tmp_path
         assert library.index_problem() is None
 
 
+def test_the_index_follows_a_slow_import_and_waits_for_a_fast_one() -> None:
+    from reader.core.jobs import ImportPace
+
+    # 1,000 documents a second: a batch of 100 every 0.1 s; never slow.
+    fast = ImportPace(seconds=5.0, batch=100)
+    assert not any(fast.slow(t / 10, t * 100) for t in range(200))
+    # 10 documents a second: slow, but only once 5 seconds have been seen.
+    slow = ImportPace(seconds=5.0, batch=100)
+    answers = [slow.slow(t / 10, t) for t in range(200)]
+    assert not any(answers[:50]) and all(answers[50:])
+    # A fast import that stalls (files from the network) becomes slow 5 s later, and fast
+    # again when it speeds up.
+    pace = ImportPace(seconds=5.0, batch=100)
+    assert not any(pace.slow(t / 10, t * 100) for t in range(100))  # until 9.9 s
+    stalled = [pace.slow(10 + t / 10, 9900) for t in range(100)]  # 10-19.9 s
+    assert not any(stalled[:45]) and all(stalled[55:])
+    assert not pace.slow(20.5, 9900 + 100)
+
+
 def test_an_import_that_fails_midway_stops_its_index_process(data_dir, tmp_path, monkeypatch):
     import reader.core.library as library_module
 
