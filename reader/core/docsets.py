@@ -311,13 +311,15 @@ def _per_segment(reader: Any, name: str, load: Callable[[Any], np.ndarray]) -> n
     return cached
 
 
-def _column(searcher: Searcher, name: str, load: Callable[[Any], np.ndarray]) -> np.ndarray:
+def _column(
+    searcher: Searcher, name: str, load: Callable[[Any], np.ndarray], dtype: type
+) -> np.ndarray:
     """A column's values for every document number of the searcher (cached)."""
     columns = _COLUMNS.setdefault(searcher, {})
     values = columns.get(name)
     if values is None:
         parts = [_per_segment(reader, name, load) for reader, _ in _segments(searcher)]
-        values = columns[name] = np.concatenate(parts) if parts else np.zeros(0)
+        values = columns[name] = np.concatenate(parts) if parts else np.zeros(0, dtype)
     return values
 
 
@@ -328,7 +330,9 @@ def _raw(reader: Any, name: str) -> list[Any]:
 
 def _date_keys(searcher: Searcher) -> np.ndarray:
     """The date column's sort keys (unsigned; "no date" is the largest)."""
-    return _column(searcher, "date", lambda r: np.array(_raw(r, "date"), dtype=np.uint64))
+    return _column(
+        searcher, "date", lambda r: np.array(_raw(r, "date"), dtype=np.uint64), np.uint64
+    )
 
 
 # Month values (b"2020-10", b"undated") numbered in the order first seen, for every segment.
@@ -351,7 +355,7 @@ def _month_numbers(reader: Any) -> np.ndarray:
 
 def month_counts(searcher: Searcher, mask: np.ndarray) -> dict[str, int]:
     """Matches per month ('2020-10' or 'undated'), from the month column."""
-    numbers = _column(searcher, "month", _month_numbers)[mask]
+    numbers = _column(searcher, "month", _month_numbers, np.int32)[mask]
     counts = np.bincount(numbers[numbers >= 0])
     with _MONTHS_LOCK:
         return {_MONTH_NAMES[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
