@@ -28,8 +28,9 @@ _POLL_SECONDS = 0.1
 # While an import keeps the CPU busy (it stores FOLLOW_BATCH documents in less than this) the
 # index waits for it to end: squeezed in between the import's processes, at the lowest priority,
 # it took twice the CPU a document that it takes alone (100,000 articles on two cores: 2.0
-# against 1.1 ms), and the import as a whole was no sooner searchable (134-139 s, against
-# 123-133 s when indexed after it; in the list at 1,115-1,238 documents/s, against 1,435-1,518).
+# against 1.1 ms), and the import as a whole was no sooner searchable (119-139 s in three runs,
+# against 120-134 s in four when indexed after it), while it slowed the listing (1,115-1,279
+# documents/s, against 1,424-1,594).
 # A slower import, from a slow disk or the network, leaves the CPU free: the index follows it.
 _BUSY_IMPORT_SECONDS = 30.0
 # Alongside an import the index takes what CPU the import leaves (at 5 it still took a sixth
