@@ -176,9 +176,11 @@ def parse_structured_date(value: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dateutil_parser.isoparse(value).date()
+        parsed: dt.datetime = dateutil_parser.isoparse(value)
     except (ValueError, OverflowError):
         pass
+    else:
+        return parsed.date()
     mentions = find_dates(value)
     for mention in mentions:
         if mention.year is not None:
