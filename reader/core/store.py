@@ -521,8 +521,12 @@ class Store:
         """
         with self.transaction() as db:
             if images is not None:
+                replaced = db.execute(
+                    "SELECT sha256 FROM images WHERE doc_id = ?", (doc_id,)
+                ).fetchall()
                 db.execute("DELETE FROM images WHERE doc_id = ?", (doc_id,))
                 _set_images(db, doc_id, images)
+                _drop_unused_images(db, {row[0] for row in replaced})
             if original is not None:
                 db.execute(
                     "INSERT OR IGNORE INTO originals(sha256, size, stored_at) VALUES (?, ?, ?)",
@@ -740,6 +744,16 @@ def _extracted_values(doc: ExtractedDocument, text_sha256: str) -> tuple[object,
         doc.format,
         doc.encoding,
         text_sha256,
+    )
+
+
+def _drop_unused_images(db: sqlite3.Connection, hashes: set[str]) -> None:
+    """Delete the bytes of images no document shows any more (originals are always kept)."""
+    db.executemany(
+        "DELETE FROM blobs WHERE sha256 = ?"
+        " AND NOT EXISTS (SELECT 1 FROM images WHERE images.sha256 = blobs.sha256)"
+        " AND NOT EXISTS (SELECT 1 FROM originals WHERE originals.sha256 = blobs.sha256)",
+        [(digest,) for digest in hashes],
     )
 
 

@@ -93,10 +93,11 @@ load = 9000</pre>
 <table><tr><th>Year</th><th>Event</th></tr><tr><td>1990</td><td>Planned</td></tr></table>
 <p>{PARAGRAPH}</p>
 </article></body></html>"""
+# A real 1x1 RGBA image (one blue pixel), decodable by any viewer.
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75"
-    b"\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\xdac\xd0\xca\xdf\xf0\x1f\x00\x04Y\x02I7\xbf"
+    b"=\xc1\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
 
@@ -151,6 +152,41 @@ def test_a_page_saved_complete_brings_its_images_and_nothing_else(tmp_path):
         (folder / "page_files" / "bridge.png").unlink()
         library.reextract(doc.id)  # the kept copy serves, the page's folder is not needed
         assert list(library.document(doc.id).images) == ["page_files/bridge.png"]
+
+
+def test_an_image_no_page_shows_any_more_is_not_kept(tmp_path):
+    from reader.core.blobs import sha256
+    from reader.core.library import Library
+
+    red = PNG[:33] + (
+        b"\x00\x00\x00\rIDATx\xdac\xb8\xe0`\xf0\x1f\x00\x05d\x02@\x00U\x1cq"
+        b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    pages = []
+    for name in ("one", "two"):  # two saved pages showing the same picture
+        (tmp_path / name / "page_files").mkdir(parents=True)
+        (tmp_path / name / "page_files" / "bridge.png").write_bytes(PNG)
+        pages.append(tmp_path / name / "bridges.html")
+        pages[-1].write_text(STRUCTURED.replace("Notes on", f"Notes {name} on"), "utf-8")
+    with Library.open(tmp_path / "data", seed=False) as library:
+        first, second = library.import_paths(pages).imported
+        originals = {library.document(i).original_sha256 for i in (first, second)}
+
+        def saved_again(page):  # a new version of the page, with another picture
+            (page.parent / "page_files" / "bridge.png").write_bytes(red)
+            update = "<p>This page was updated when the bridge opened to traffic.</p></article>"
+            page.write_text(page.read_text("utf-8").replace("</article>", update), "utf-8")
+            imported = library.import_paths([page]).imported  # the same document, new text
+            assert imported in ([first], [second])
+
+        saved_again(pages[0])
+        assert library.document(first).images == {"page_files/bridge.png": sha256(red)}
+        assert library.store.blob(sha256(PNG)) == PNG  # the other page still shows it
+        saved_again(pages[1])
+        assert library.store.blob(sha256(PNG)) is None  # no page shows it any more
+        assert library.image(sha256(red)) == red
+        for digest in originals:  # the earlier versions of the pages are kept
+            assert library.store.blob(digest) is not None
 
 
 def _mhtml(html: str, image: bytes) -> bytes:
