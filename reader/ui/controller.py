@@ -68,6 +68,7 @@ class LibraryController(QObject):
         self._load = 0
         self.query = ""
         self.order = "date"
+        self.search_order = "relevance"  # of search hits: or "date", newest first
         self.period: str | None = None
         self.busy = False
         self._undo: list[tuple[str, list[int]]] = []  # what Ctrl+Z brings back
@@ -180,7 +181,9 @@ class LibraryController(QObject):
             return
         # Searches filter by dates; "bookmarked" filters the library list only.
         within = self.period if self.period != "bookmarked" else None
-        self._search_requested.emit(self._request, self.query, "relevance", within, SEARCH_LIMIT)
+        self._search_requested.emit(
+            self._request, self.query, self.search_order, within, SEARCH_LIMIT
+        )
 
     def set_period(self, period: str | None) -> None:
         """Filter by a timeline period (None: all): reloads the list or re-runs the search."""

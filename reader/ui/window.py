@@ -64,6 +64,8 @@ from reader.ui.shortcuts import by_action, key_sequences
 from reader.ui.url_dialog import ask_url
 
 SORT_ORDERS = (("date", "Newest first"), ("title", "Title"), ("source", "Source"))
+# While a search is active the sort box orders its hits instead.
+SEARCH_ORDERS = (("relevance", "Best match"), ("date", "Newest first"))
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("sepia", "Sepia"), ("dark", "Dark"))
 # Edit ▸ Text Encoding: Python's codec names, labelled as browsers label them. Like browsers
 # (the WHATWG Encoding Standard), the legacy names read as the superset real files are in.
@@ -137,8 +139,8 @@ class MainWindow(QMainWindow):
         self.list_header.setAccessibleName("Number of documents")
         self.sort_combo = QComboBox()
         self.sort_combo.setAccessibleName("Sort documents by")
-        for key, label in SORT_ORDERS:
-            self.sort_combo.addItem(label, key)
+        self._combo_orders: tuple[tuple[str, str], ...] = ()
+        self._fill_sort_combo(SORT_ORDERS)
 
         self.reader = ReaderPane()
         self.reader.browser.image_loader = self.controller.image
@@ -385,7 +387,9 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         order = str(s.value("list/order", "date"))
         self.controller.order = order if order in dict(SORT_ORDERS) else "date"
-        self.sort_combo.setCurrentIndex(self.sort_combo.findData(self.controller.order))
+        order = str(s.value("search/order", "relevance"))
+        self.controller.search_order = order if order in dict(SEARCH_ORDERS) else "relevance"
+        self._fill_sort_combo(self._combo_orders)
         for key, action in self.sort_actions.items():
             action.setChecked(key == self.controller.order)
         self.set_theme(str(s.value("reader/theme", "system")))
@@ -402,6 +406,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/state", self.saveState())
         s.setValue("list/order", self.controller.order)
+        s.setValue("search/order", self.controller.search_order)
         s.setValue("reader/theme", self._theme)
         s.setValue("reader/zoom", self.reader.zoom_level())
         s.setValue("search/recent", self.search_bar.recent())
@@ -461,7 +466,8 @@ class MainWindow(QMainWindow):
         rows = self.list_model.rowCount()
         if self.list_model.is_search() and self._last_result is not None:
             total = self._last_result.total
-            shown = f" (showing the best {rows})" if total > rows else ""
+            which = "newest" if self.controller.search_order == "date" else "best"
+            shown = f" (showing the {which} {rows})" if total > rows else ""
             self.list_header.setText(f"{total:,} found{shown}")
         else:
             self.list_header.setText(f"{rows:,} document{'s' * (rows != 1)}")
@@ -525,10 +531,29 @@ class MainWindow(QMainWindow):
     def set_order(self, order: str) -> None:
         """Sort the list by 'date', 'title' or 'source'."""
         self.controller.order = order
-        self.sort_combo.setCurrentIndex(self.sort_combo.findData(order))
+        self._fill_sort_combo(self._combo_orders)
         for key, action in self.sort_actions.items():
             action.setChecked(key == order)
         self.reload()
+
+    def set_search_order(self, order: str) -> None:
+        """Order search hits by 'relevance' or 'date' (newest first); searches again."""
+        self.controller.search_order = order
+        self._fill_sort_combo(self._combo_orders)
+        if self.controller.query:
+            self.controller.search(self.controller.query)
+
+    def _fill_sort_combo(self, orders: tuple[tuple[str, str], ...]) -> None:
+        """Offer the list's orders or, while searching, the hits' ones; select the one in use."""
+        if orders != self._combo_orders:
+            self._combo_orders = orders
+            self.sort_combo.clear()
+            for key, label in orders:
+                self.sort_combo.addItem(label, key)
+            searching = orders == SEARCH_ORDERS
+            self.sort_combo.setAccessibleName(f"Sort {'hits' if searching else 'documents'} by")
+        current = self.controller.search_order if orders == SEARCH_ORDERS else self.controller.order
+        self.sort_combo.setCurrentIndex(self.sort_combo.findData(current))
 
     def toggle_read(self) -> None:
         """Mark the open document unread (or read again)."""
@@ -861,7 +886,10 @@ class MainWindow(QMainWindow):
         self.controller.search(text)
 
     def _on_sort_combo_activated(self, index: int) -> None:
-        self.set_order(str(self.sort_combo.itemData(index)))
+        if self._combo_orders == SEARCH_ORDERS:
+            self.set_search_order(str(self.sort_combo.itemData(index)))
+        else:
+            self.set_order(str(self.sort_combo.itemData(index)))
 
     def _on_timeline_clicked(self, index: QModelIndex) -> None:
         period = index.data(TimelineModel.PeriodRole)
@@ -905,6 +933,7 @@ class MainWindow(QMainWindow):
         if result.total:
             self.search_bar.remember(result.query)
         self.list_model.set_hits(result)
+        self._fill_sort_combo(SEARCH_ORDERS)
         self._update_list_header()
         self.timeline_model.set_buckets(self.controller.search_timeline(result))
         self._select_period(self.controller.period)
@@ -922,6 +951,7 @@ class MainWindow(QMainWindow):
         self.search_bar.show_error(None)
         self.search_bar.show_suggestion(None)
         self.list_model.set_ids([])
+        self._fill_sort_combo(SORT_ORDERS)
         self.reload()
         if self.current_id is not None:
             self.reader.set_highlights([])

@@ -135,6 +135,36 @@ def test_zoom_theme_and_sort(qtbot, make_window):
     qtbot.waitUntil(lambda: list_titles(window) == sorted(list_titles(window), key=str.casefold))
 
 
+def test_the_sort_box_orders_search_hits_by_best_match_or_newest_first(qtbot, make_window):
+    window = make_window()
+    combo = window.sort_combo
+
+    def offered():
+        return [combo.itemText(i) for i in range(combo.count())], combo.currentText()
+
+    window.set_order("title")
+    assert offered() == (["Newest first", "Title", "Source"], "Title")
+    result = search(qtbot, window, "said")
+    assert result.total >= 3
+    assert offered() == (["Best match", "Newest first"], "Best match")
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    with qtbot.waitSignal(window.controller.search_finished, timeout=10000) as blocker:
+        combo.setCurrentIndex(1)
+        combo.activated.emit(1)  # as a click on "Newest first" does
+    dates = [hit.date for hit in blocker.args[0].hits]
+    assert len(dates) == result.total and dates == sorted(dates, reverse=True)
+    assert [window.list_model.index(r, 0).data() for r in range(len(dates))] == [
+        hit.title for hit in blocker.args[0].hits
+    ]
+    assert offered() == (["Best match", "Newest first"], "Newest first")
+    window.search_bar.clear()  # the list comes back in its own order
+    qtbot.waitUntil(lambda: offered() == (["Newest first", "Title", "Source"], "Title"))
+    qtbot.waitUntil(lambda: list_titles(window) == sorted(list_titles(window), key=str.casefold))
+    window.save_settings()
+    assert window.settings.value("search/order") == "date"
+
+
 def test_import_in_the_background_and_cancel(qtbot, make_window, tmp_path):
     window = make_window()
     write_articles(tmp_path / "few", 3)
