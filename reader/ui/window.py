@@ -545,14 +545,14 @@ class MainWindow(QMainWindow):
 
     def _fill_sort_combo(self, orders: tuple[tuple[str, str], ...]) -> None:
         """Offer the list's orders or, while searching, the hits' ones; select the one in use."""
+        searching = orders == SEARCH_ORDERS
         if orders != self._combo_orders:
             self._combo_orders = orders
             self.sort_combo.clear()
             for key, label in orders:
                 self.sort_combo.addItem(label, key)
-            searching = orders == SEARCH_ORDERS
             self.sort_combo.setAccessibleName(f"Sort {'hits' if searching else 'documents'} by")
-        current = self.controller.search_order if orders == SEARCH_ORDERS else self.controller.order
+        current = self.controller.search_order if searching else self.controller.order
         self.sort_combo.setCurrentIndex(self.sort_combo.findData(current))
 
     def toggle_read(self) -> None:
